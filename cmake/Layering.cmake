@@ -6,6 +6,7 @@
 #   base                      -> base
 #   core (wire crypto transport endpoint) -> base + core
 #   io                        -> base + io
+#   netsim (link emulation)   -> base + netsim
 #   runtime, apps, tests      -> everything (src/)
 # Direction inside the core (wire must not include transport, ...) and the
 # absence of clocks/sockets in the core are checked by scripts/check-layering,
@@ -26,6 +27,7 @@ endfunction()
 tquic_include_root(base base)
 tquic_include_root(core wire crypto transport endpoint)
 tquic_include_root(io io)
+tquic_include_root(netsim netsim)
 set(TQUIC_INC_all ${CMAKE_SOURCE_DIR}/src)
 
 # tquic_module(<name> LAYER <base|core|io|all> [DEPS targets...])
