@@ -7,6 +7,7 @@
 #   core (wire crypto transport endpoint) -> base + core
 #   io                        -> base + io
 #   netsim (link emulation)   -> base + netsim
+#   h3 (HTTP/3, QPACK)        -> base + core + h3
 #   runtime, apps, tests      -> everything (src/)
 # Direction inside the core (wire must not include transport, ...) and the
 # absence of clocks/sockets in the core are checked by scripts/check-layering,
@@ -28,6 +29,7 @@ tquic_include_root(base base)
 tquic_include_root(core wire crypto transport endpoint)
 tquic_include_root(io io)
 tquic_include_root(netsim netsim)
+tquic_include_root(h3 h3)
 set(TQUIC_INC_all ${CMAKE_SOURCE_DIR}/src)
 
 # tquic_module(<name> LAYER <base|core|io|all> [DEPS targets...])
