@@ -57,11 +57,18 @@ std::string format_address(const NetAddress& a) {
   char buf[INET6_ADDRSTRLEN] = {0};
   if (a.family == AddressFamily::ipv4) {
     inet_ntop(AF_INET, a.ip.data(), buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(a.port);
+    std::string s(buf);
+    s += ':';
+    s += std::to_string(a.port);
+    return s;
   }
   if (a.family == AddressFamily::ipv6) {
     inet_ntop(AF_INET6, a.ip.data(), buf, sizeof buf);
-    return "[" + std::string(buf) + "]:" + std::to_string(a.port);
+    std::string s("[");
+    s += buf;
+    s += "]:";
+    s += std::to_string(a.port);
+    return s;
   }
   return "(none)";
 }
