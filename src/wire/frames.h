@@ -19,6 +19,7 @@
 #include <optional>
 #include <variant>
 
+#include "wire/quic_limits.h"
 #include "base/bytes.h"
 #include "wire/ack_frame.h"
 #include "wire/connection_id.h"
@@ -28,7 +29,6 @@ namespace tquic::wire {
 
 // RFC 9000 §19.11: a MAX_STREAMS / STREAMS_BLOCKED count above 2^60 would
 // allow stream IDs above 2^62-1.
-inline constexpr std::uint64_t kMaxStreamsLimit = std::uint64_t{1} << 60;
 // RFC 9000 §19.7, §19.8: offset + length of STREAM / CRYPTO data.
 inline constexpr std::uint64_t kMaxStreamOffset = (std::uint64_t{1} << 62) - 1;
 // draft-ietf-quic-multipath "initial_max_path_id": path IDs fit in 32 bits.

@@ -20,6 +20,7 @@
 #include <optional>
 #include <span>
 
+#include "wire/quic_limits.h"
 #include "base/bytes.h"
 #include "base/result.h"
 #include "base/time.h"
@@ -61,7 +62,6 @@ inline constexpr std::uint64_t kMaxAckDelayExponent = 20;
 inline constexpr std::uint64_t kDefaultMaxAckDelayMs = 25;
 inline constexpr std::uint64_t kMaxAckDelayLimitMs = std::uint64_t{1} << 14;  // exclusive
 inline constexpr std::uint64_t kDefaultActiveConnectionIdLimit = 2;
-inline constexpr std::uint64_t kMaxStreamsLimit = std::uint64_t{1} << 60;  // inclusive
 inline constexpr std::uint64_t kMaxPathIdLimit = 0xffffffffu;              // inclusive
 
 // Reserved ids of the form 31 * N + 27 (RFC 9000 §18.1).

@@ -1,0 +1,151 @@
+// Paths (RFC 9000 §8, §9): anti-amplification before validation, path
+// validation with PATH_CHALLENGE / PATH_RESPONSE, client migration and
+// NAT rebinding; DPLPMTUD probe outcomes (RFC 8899, RFC 9000 §14.3).
+#include "transport/connection/conn_paths.h"
+
+#include <algorithm>
+
+#include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_sent.h"
+
+namespace tquic::transport {
+namespace {
+
+constexpr std::uint8_t kMaxChallenges = 3;
+
+PathState* find_path(ConnectionState& s, const PathTuple& tuple) {
+  for (auto& p : s.paths)
+    if (p && p->active && p->tuple.remote == tuple.remote &&
+        (!p->tuple.local.valid() || !tuple.local.valid() || p->tuple.local == tuple.local))
+      return p.get();
+  return nullptr;
+}
+
+void start_validation(ConnectionState& s, PathState& p, Timestamp now) {
+  s.rng.fill(MutByteSpan(p.challenge.data(), p.challenge.size()));
+  p.challenge_pending = true;
+  p.challenges_sent = 0;
+  // RFC 9000 §8.2.4: give up after max(3 PTO, 6 * kInitialRtt)-ish.
+  p.challenge_deadline = now + std::max<Duration>(three_pto(s), 6 * s.config.initial_rtt);
+}
+
+PathState* new_path(ConnectionState& s, const PathTuple& tuple) {
+  for (std::size_t i = 0; i < s.paths.size(); ++i) {
+    if (s.paths[i]) continue;
+    auto p = std::make_unique<PathState>();
+    PathState& base = s.path();
+    p->id = s.next_path_id++;
+    p->tuple = tuple;
+    LossDetectionConfig lc;
+    lc.is_server = s.role == wire::Role::server;
+    lc.handshake_confirmed = s.handshake_confirmed;
+    lc.initial_rtt = s.config.initial_rtt;
+    p->recovery = std::make_unique<LossDetection>(lc);
+    CongestionControlConfig cc;
+    cc.max_datagram_size = 1200;  // RFC 9000 §9.4: reset congestion state on a new path
+    p->cc = make_congestion_controller(s.config.congestion_control, cc);
+    p->pacer = Pacer(1200, s.config.gso_segments);
+    p->max_datagram_size = 1200;
+    p->peer_cid_seq = base.peer_cid_seq;
+    s.paths[i] = std::move(p);
+    return s.paths[i].get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+PathState* path_for_packet(ConnectionState& s, const PathTuple& tuple, wire::EncryptionLevel level) {
+  if (PathState* p = find_path(s, tuple)) return p;
+  // Only 1-RTT packets may arrive on a new path (RFC 9000 §9: migration
+  // needs a confirmed handshake), and only if the peer may migrate.
+  if (level != wire::EncryptionLevel::one_rtt || !s.handshake_confirmed) return nullptr;
+  if (s.role == wire::Role::server && s.local_params.disable_active_migration) return nullptr;
+  return new_path(s, tuple);
+}
+
+void count_received_bytes(ConnectionState& s, const PathTuple& tuple, std::size_t bytes) {
+  if (PathState* p = find_path(s, tuple)) p->bytes_received += bytes;
+}
+
+std::uint64_t amplification_budget(const PathState& p) {
+  if (p.validated) return ~std::uint64_t{0};
+  const std::uint64_t allowed = 3 * p.bytes_received;  // RFC 9000 §8.1
+  return allowed > p.bytes_sent ? allowed - p.bytes_sent : 0;
+}
+
+void on_largest_packet_path(ConnectionState& s, const PathTuple& tuple, const FrameSummary& frames,
+                            Timestamp now) {
+  PathState* p = find_path(s, tuple);
+  if (!p || p == &s.path() || frames.probing_only) return;
+  // RFC 9000 §9.3: a non-probing packet with the largest PN from a new
+  // address moves the connection; the new path is validated, the old one
+  // keeps its state for a while.
+  for (std::size_t i = 0; i < s.paths.size(); ++i)
+    if (s.paths[i].get() == p) s.active_path = i;
+  if (!p->validated) start_validation(s, *p, now);
+}
+
+void on_path_response(ConnectionState& s, const wire::PathChallengeData& data, Timestamp) {
+  for (auto& p : s.paths) {
+    if (!p || p->challenge != data || p->challenge_deadline == kTimeInfinite) continue;
+    p->validated = true;
+    p->challenge_deadline = kTimeInfinite;
+    p->challenge_pending = false;
+    s.events.push({ConnectionEventType::path_validated, 0, 0, p->id});
+  }
+}
+
+void on_path_timeouts(ConnectionState& s, Timestamp now) {
+  for (std::size_t i = 0; i < s.paths.size(); ++i) {
+    PathState* p = s.paths[i].get();
+    if (!p || p->challenge_deadline == kTimeInfinite || now < p->challenge_deadline) continue;
+    p->challenge_deadline = kTimeInfinite;
+    s.events.push({ConnectionEventType::path_failed, 0, 0, p->id});
+    if (i == s.active_path && i != 0 && s.paths[0]) s.active_path = 0;  // fall back (§9.3.2)
+    if (i != 0 && i != s.active_path) s.paths[i].reset();
+  }
+  // Resend challenges that were lost: one per PTO, at most kMaxChallenges.
+  for (auto& p : s.paths)
+    if (p && p->challenge_deadline != kTimeInfinite && !p->challenge_pending && p->challenges_sent < kMaxChallenges &&
+        now >= p->recovery->loss_detection_timer())
+      p->challenge_pending = true;
+}
+
+Timestamp path_deadline(const ConnectionState& s) {
+  Timestamp t = kTimeInfinite;
+  for (const auto& p : s.paths)
+    if (p) t = std::min(t, p->challenge_deadline);
+  return t;
+}
+
+void on_pmtu_probe_acked(ConnectionState&, PathState& path, std::uint64_t size) {
+  if (size > path.max_datagram_size) path.max_datagram_size = static_cast<std::uint16_t>(size);
+  path.cc->set_max_datagram_size(path.max_datagram_size);
+  path.pmtu_probe_size = 0;
+}
+
+void on_pmtu_probe_lost(ConnectionState&, PathState& path, std::uint64_t size) {
+  path.pmtu_search_high = static_cast<std::uint16_t>(size);
+  path.pmtu_probe_size = 0;
+  ++path.pmtu_failures;
+}
+
+Status Connection::migrate(const PathTuple& tuple, Timestamp now) {
+  ConnectionState& s = *s_;
+  if (s.role != wire::Role::client || !s.handshake_confirmed)
+    return Error::local("only a client with a confirmed handshake may migrate");
+  if (s.peer_params.disable_active_migration) return Error::local("the server disabled active migration");
+  PathState* p = find_path(s, tuple);
+  if (!p) p = new_path(s, tuple);
+  if (!p) return Error::local("path table full");
+  if (PeerCid* cid = take_unused_peer_cid(s)) p->peer_cid_seq = cid->sequence;
+  p->validated = true;  // the client trusts its own new address; the server validates us
+  for (std::size_t i = 0; i < s.paths.size(); ++i)
+    if (s.paths[i].get() == p) s.active_path = i;
+  start_validation(s, *p, now);
+  s.pending.ping = true;
+  return ok_status();
+}
+
+}  // namespace tquic::transport

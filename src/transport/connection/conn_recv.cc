@@ -1,0 +1,209 @@
+// Receive path: one datagram -> coalesced packets (RFC 9000 §12.2) ->
+// header protection removed and payload opened in place (RFC 9001 §5) ->
+// frames handed to conn_frames.cc. Packets the RFC says to drop are counted
+// and dropped; protocol violations close the connection.
+#include <algorithm>
+
+#include "crypto/packet_protection.h"
+#include "crypto/retry_integrity.h"
+#include "crypto/initial_secrets.h"
+#include "transport/connection/conn_frames.h"
+#include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_state.h"
+#include "wire/packet_header.h"
+#include "wire/retry_packet.h"
+#include "wire/version_negotiation.h"
+
+namespace tquic::transport {
+namespace {
+
+enum class PacketResult : std::uint8_t { processed, dropped };
+
+struct Opened {
+  crypto::UnprotectedPacket packet;
+  wire::EncryptionLevel level;
+};
+
+Result<bool> open_long(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
+                       Opened& out) {
+  LevelKeys* keys = nullptr;
+  PacketSpace* sp = nullptr;
+  switch (h.type) {
+    case wire::PacketType::initial:
+      sp = &s.space(PacketNumberSpace::initial), keys = &sp->rx, out.level = wire::EncryptionLevel::initial;
+      break;
+    case wire::PacketType::handshake:
+      sp = &s.space(PacketNumberSpace::handshake), keys = &sp->rx,
+      out.level = wire::EncryptionLevel::handshake;
+      break;
+    case wire::PacketType::zero_rtt:
+      if (s.role != wire::Role::server) return false;
+      sp = &s.space(PacketNumberSpace::application_data), keys = &s.zero_rtt_rx,
+      out.level = wire::EncryptionLevel::zero_rtt;
+      break;
+    default: return false;
+  }
+  if (sp->discarded || !keys->ready()) return false;
+  TQUIC_TRY_ASSIGN(out.packet, crypto::unprotect(packet, h.pn_offset, sp->largest_rx_pn, *keys->aead, *keys->hp));
+  return out.packet.outcome == crypto::UnprotectOutcome::ok;
+}
+
+Result<bool> open_short(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
+                        Timestamp now, Opened& out) {
+  if (!s.one_rtt.installed() || !s.one_rtt_hp_rx) return false;
+  out.level = wire::EncryptionLevel::one_rtt;
+  const PacketSpace& sp = s.space(PacketNumberSpace::application_data);
+  auto r = crypto::unprotect_one_rtt(packet, h.pn_offset, sp.largest_rx_pn, s.one_rtt, *s.one_rtt_hp_rx, now);
+  if (!r) return r.error();  // KEY_UPDATE_ERROR closes the connection
+  out.packet = *r;
+  return out.packet.outcome == crypto::UnprotectOutcome::ok;
+}
+
+bool reserved_bits_set(const wire::PacketHeader& h, std::uint8_t first_byte) {
+  return (first_byte & (h.is_long_header() ? 0x0c : 0x18)) != 0;
+}
+
+// RFC 9000 §17.2.5.2: a client accepts one Retry, before any other packet
+// from the server, with a valid integrity tag.
+void on_retry(ConnectionState& s, ByteSpan bytes, Timestamp now) {
+  if (s.role != wire::Role::client || s.retry_received || s.stats.packets_received > 0) return;
+  auto retry = wire::parse_retry(bytes);
+  if (!retry || retry->token.empty() || retry->scid == s.original_dcid) return;
+  std::uint8_t pseudo[1500];
+  ByteWriter w(MutByteSpan(pseudo, sizeof pseudo));
+  if (!wire::write_retry_pseudo_packet(w, s.original_dcid, retry->without_tag)) return;
+  auto integrity = crypto::RetryIntegrity::create(s.version);
+  if (!integrity) return;
+  auto ok = integrity->verify_tag(w.data(), retry->integrity_tag);
+  if (!ok || !*ok) return;
+  s.retry_received = true;
+  s.retry_scid = retry->scid;
+  s.retry_token.assign(retry->token.begin(), retry->token.end());
+  s.peer_cids[0].cid = retry->scid;
+  // New Initial keys from the Retry's SCID; resend all Initial data.
+  auto keys = crypto::make_initial_keys(s.version, retry->scid.span());
+  if (!keys) return;
+  PacketSpace& sp = s.space(PacketNumberSpace::initial);
+  sp.tx.aead = std::move(keys->client.aead);
+  sp.tx.hp = std::move(keys->client.header_protector);
+  sp.rx.aead = std::move(keys->server.aead);
+  sp.rx.hp = std::move(keys->server.header_protector);
+  requeue_initial_after_retry(s, now);
+}
+
+// RFC 9000 §6.2: the client gives up if no version it supports is offered.
+void on_version_negotiation(ConnectionState& s, ByteSpan bytes, Timestamp now) {
+  if (s.role != wire::Role::client || s.stats.packets_received > 0) return;
+  auto vn = wire::parse_version_negotiation(bytes);
+  const ByteSpan ours = s.initial_scid.span();
+  if (!vn || !std::equal(vn->dcid.begin(), vn->dcid.end(), ours.begin(), ours.end())) return;
+  if (vn->versions.contains(static_cast<std::uint32_t>(s.version))) return;  // must ignore
+  close_with_error(s, Error::transport(TransportErrorCode::VERSION_NEGOTIATION_ERROR,
+                                       "server supports none of our versions"), now);
+  s.close_info.by_peer = true;
+  enter_draining(s, now);
+}
+
+void after_long_packet(ConnectionState& s, const wire::PacketHeader& h, Timestamp now) {
+  if (h.type == wire::PacketType::initial && s.role == wire::Role::client && s.stats.packets_received == 0)
+    s.peer_cids[0].cid = h.scid;  // RFC 9000 §7.2: switch to the server's CID
+  if (h.type == wire::PacketType::handshake && s.role == wire::Role::server) {
+    s.path().validated = true;  // RFC 9000 §8.1: a Handshake packet validates
+    (void)discard_space(s, PacketNumberSpace::initial, now);  // RFC 9001 §4.9.1
+  }
+}
+
+Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
+                                    const PathTuple& tuple, EcnMark ecn, Timestamp now) {
+  if (h.type == wire::PacketType::retry) return on_retry(s, packet, now), PacketResult::dropped;
+  if (h.type == wire::PacketType::version_negotiation)
+    return on_version_negotiation(s, packet, now), PacketResult::dropped;
+  Opened o;
+  TQUIC_TRY_ASSIGN(bool opened, h.is_long_header() ? open_long(s, h, packet, o) : open_short(s, h, packet, now, o));
+  if (!opened) {
+    ++s.aead_failures;
+    return PacketResult::dropped;
+  }
+  if (reserved_bits_set(h, o.packet.first_byte))
+    return Error::transport(TransportErrorCode::PROTOCOL_VIOLATION, "reserved header bits set");
+  PacketSpace& sp = s.space(space_of(o.level));
+  const std::uint64_t pn = o.packet.packet_number;
+  if (sp.acks.is_duplicate(pn)) return PacketResult::dropped;
+  PathState* path = path_for_packet(s, tuple, o.level);
+  FrameContext ctx{o.level, space_of(o.level), path, now, pn};
+  auto frames = process_frames(s, o.packet.payload, ctx);
+  if (!frames) {
+    if (frames.error().kind == ErrorKind::blocked) return PacketResult::dropped;  // retried by the peer
+    return frames.error();
+  }
+  sp.acks.on_packet_received(pn, frames->ack_eliciting, static_cast<EcnCodepoint>(ecn), now);
+  if (sp.largest_rx_pn == crypto::kNoPacketNumber || pn > sp.largest_rx_pn) {
+    sp.largest_rx_pn = pn;
+    if (o.level == wire::EncryptionLevel::one_rtt) on_largest_packet_path(s, tuple, *frames, now);
+  }
+  if (h.is_long_header()) after_long_packet(s, h, now);
+  s.last_activity = now;
+  return PacketResult::processed;
+}
+
+bool dcid_is_ours(const ConnectionState& s, const wire::PacketHeader& h) {
+  if (h.type == wire::PacketType::initial || h.type == wire::PacketType::zero_rtt) {
+    if (s.role == wire::Role::server && h.dcid == s.original_dcid) return true;
+  }
+  for (const LocalCid& l : s.local_cids)
+    if (!l.retired && !l.cid.empty() && l.cid == h.dcid) return true;
+  return s.role == wire::Role::server && !s.retry_scid.empty() && h.dcid == s.retry_scid;
+}
+
+void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
+  s.stats.bytes_received += d.size();
+  count_received_bytes(s, tuple, d.size());
+  std::size_t offset = 0;
+  bool any = false;
+  while (offset < d.size() && s.phase != ConnPhase::closed && s.phase != ConnPhase::draining) {
+    auto h = wire::parse_packet_header(d.subspan(offset), s.initial_scid.size());
+    if (!h) {
+      if (offset == 0 && is_stateless_reset(s, d)) {
+        s.close_info.stateless_reset = true;
+        s.close_info.by_peer = true;
+        enter_draining(s, now);
+        s.phase = ConnPhase::closed;
+      }
+      ++s.stats.packets_dropped;
+      break;
+    }
+    MutByteSpan packet = d.subspan(offset, h->packet_size);
+    offset += h->packet_size;
+    if (h->type != wire::PacketType::version_negotiation && h->type != wire::PacketType::retry &&
+        !dcid_is_ours(s, *h)) {
+      ++s.stats.packets_dropped;
+      continue;
+    }
+    auto r = process_packet(s, *h, packet, tuple, ecn, now);
+    if (!r) {
+      close_with_error(s, r.error(), now);
+      return;
+    }
+    if (*r == PacketResult::processed) {
+      ++s.stats.packets_received;
+      any = true;
+    } else {
+      ++s.stats.packets_dropped;
+    }
+  }
+  (void)any;
+}
+
+}  // namespace
+
+Status Connection::on_datagram(MutByteSpan datagram, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
+  if (s_->phase == ConnPhase::closed || s_->phase == ConnPhase::draining) return ok_status();
+  if (s_->phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
+    s_->close_frame_pending = true;
+    return ok_status();
+  }
+  handle_datagram(*s_, datagram, tuple, ecn, now);
+  return ok_status();
+}
+
+}  // namespace tquic::transport

@@ -1,0 +1,244 @@
+// Building datagrams: which levels get a packet (RFC 9000 §12.2
+// coalescing), packet headers and protection (RFC 9001 §5), limits from
+// congestion control, pacing and anti-amplification, and GSO trains of
+// equal-size datagrams.
+#include <algorithm>
+
+#include "crypto/packet_protection.h"
+#include "transport/connection/conn_ack.h"
+#include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_send.h"
+#include "wire/packet_header_writer.h"
+#include "wire/packet_number.h"
+
+namespace tquic::transport {
+namespace {
+
+constexpr std::size_t kTagLength = 16;
+constexpr std::size_t kMinInitialDatagram = 1200;  // RFC 9000 §14.1
+
+struct Limits {
+  bool cwnd_allows = true;   // congestion control and pacing allow new in-flight data
+};
+
+wire::EncryptionLevel level_of(PacketNumberSpace space, const ConnectionState& s) {
+  if (space == PacketNumberSpace::initial) return wire::EncryptionLevel::initial;
+  if (space == PacketNumberSpace::handshake) return wire::EncryptionLevel::handshake;
+  return s.one_rtt.installed() && s.one_rtt_hp_tx ? wire::EncryptionLevel::one_rtt
+                                                  : wire::EncryptionLevel::zero_rtt;
+}
+
+bool keys_ready(const ConnectionState& s, PacketNumberSpace space) {
+  if (space != PacketNumberSpace::application_data) return s.spaces[index_of(space)]->tx.ready();
+  if (s.role == wire::Role::server) return s.handshake_complete && s.one_rtt.installed();
+  return (s.one_rtt.installed() && s.one_rtt_hp_tx && s.handshake_complete) || s.zero_rtt_tx.ready();
+}
+
+bool wants_packet(const ConnectionState& s, const PathState& path, PacketNumberSpace space, Timestamp now,
+                  const Limits& lim) {
+  if (!keys_ready(s, space) || s.spaces[index_of(space)]->discarded) return false;
+  if (s.phase == ConnPhase::closing) return s.close_frame_pending;
+  if (ack_due(s, space, now)) return true;
+  if (space == PacketNumberSpace::application_data) {
+    const bool zero_rtt = level_of(space, s) == wire::EncryptionLevel::zero_rtt;
+    if (zero_rtt && s.role == wire::Role::client) return lim.cwnd_allows && !s.scheduler.empty();
+    return (lim.cwnd_allows || s.spaces[2]->probes_pending > 0) && has_app_data_to_send(s, path);
+  }
+  return (lim.cwnd_allows || s.spaces[index_of(space)]->probes_pending > 0) && has_crypto_to_send(s, space);
+}
+
+std::size_t packet_number_length_for(const ConnectionState& s, const PathState& path, PacketNumberSpace space,
+                                     std::uint64_t pn) {
+  std::optional<std::uint64_t> largest;
+  if (path.recovery->has_largest_acked(space)) largest = path.recovery->largest_acked(space);
+  (void)s;
+  return wire::packet_number_length(pn, largest);
+}
+
+// Header for the packet; returns the layout or an error if it does not fit.
+Result<wire::HeaderLayout> write_header(ConnectionState& s, PathState& path, wire::EncryptionLevel level,
+                                        ByteWriter& w, std::uint64_t pn, std::size_t pn_len) {
+  const PeerCid* dcid = peer_cid_for(s, path);
+  if (!dcid) return Error::local("no peer connection ID");
+  if (level == wire::EncryptionLevel::one_rtt)
+    return wire::write_short_header(w, {dcid->cid, false, s.one_rtt.key_phase_bit() != 0}, pn, pn_len);
+  wire::LongHeaderFields f;
+  f.type = level == wire::EncryptionLevel::initial ? wire::PacketType::initial
+           : level == wire::EncryptionLevel::handshake ? wire::PacketType::handshake
+                                                       : wire::PacketType::zero_rtt;
+  f.version = static_cast<std::uint32_t>(s.version);
+  f.dcid = dcid->cid;
+  f.scid = s.initial_scid;
+  if (level == wire::EncryptionLevel::initial && s.role == wire::Role::client)
+    f.token = !s.retry_token.empty() ? ByteSpan(s.retry_token) : ByteSpan(s.new_token);
+  f.length_field_size = 2;
+  return wire::write_long_header(w, f, pn, pn_len);
+}
+
+void fill_payload(PacketBuild& b, const Limits& lim, bool closing) {
+  write_ack_frame(b);
+  if (closing) {
+    write_close_frame(b);
+    return;
+  }
+  if (!lim.cwnd_allows && b.s.space(b.space).probes_pending == 0) return;
+  write_crypto_frames(b);
+  if (b.space == PacketNumberSpace::application_data) {
+    const bool zero_rtt = b.level == wire::EncryptionLevel::zero_rtt;
+    if (!zero_rtt) write_app_control_frames(b);
+    write_datagram_frames(b);
+    write_stream_frames(b);
+    if (b.s.pending.ping && !zero_rtt) {
+      write_ping_frame(b);
+      b.s.pending.ping = false;
+    }
+  }
+  PacketSpace& sp = b.s.space(b.space);
+  if (sp.probes_pending > 0) {
+    write_ping_frame(b);  // a probe must be ack-eliciting (RFC 9002 §6.2.4)
+    --sp.probes_pending;
+  }
+}
+
+Status seal(ConnectionState& s, PacketBuild& b, MutByteSpan packet, const wire::HeaderLayout& h,
+            std::uint64_t pn, std::size_t payload_len) {
+  if (b.level == wire::EncryptionLevel::one_rtt) {
+    TQUIC_TRY(crypto::protect(packet, h.pn_offset - h.packet_start, h.pn_length, pn, payload_len,
+                              s.one_rtt.send_aead(), *s.one_rtt_hp_tx));
+    s.one_rtt.on_packet_sent(pn);
+    return ok_status();
+  }
+  LevelKeys& k = b.level == wire::EncryptionLevel::zero_rtt ? s.zero_rtt_tx : s.space(b.space).tx;
+  TQUIC_TRY(crypto::protect(packet, h.pn_offset - h.packet_start, h.pn_length, pn, payload_len, *k.aead, *k.hp));
+  return ok_status();
+}
+
+// Builds one packet at `space` into `out` (the rest of the datagram).
+// `min_size`: pad the packet to at least this many bytes. Returns bytes used.
+Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumberSpace space, MutByteSpan out,
+                                 std::size_t min_size, const Limits& lim, Timestamp now) {
+  const wire::EncryptionLevel level = level_of(space, s);
+  PacketSpace& sp = s.space(space);
+  const std::uint64_t pn = sp.next_pn;
+  const std::size_t pn_len = packet_number_length_for(s, path, space, pn);
+  if (out.size() < 64) return std::size_t{0};
+  ByteWriter hw(out);
+  TQUIC_TRY_ASSIGN(wire::HeaderLayout h, write_header(s, path, level, hw, pn, pn_len));
+  const std::size_t header_end = h.header_end();
+  if (header_end + kTagLength + 4 > out.size()) return std::size_t{0};
+  ByteWriter pw(out.subspan(header_end, out.size() - header_end - kTagLength));
+  PacketBuild b{s, path, level, space, pw, now, lim.cwnd_allows};
+  fill_payload(b, lim, s.phase == ConnPhase::closing);
+  if (pw.written() == 0) {
+    s.sent_frames.release(b.frames);
+    return std::size_t{0};
+  }
+  // Header protection samples 16 bytes from pn_offset + 4 (RFC 9001 §5.4.2).
+  const std::size_t sample_need = pn_len + pw.written() < 4 ? 4 - pn_len - pw.written() : 0;
+  const std::size_t size_need = min_size > header_end + pw.written() + kTagLength
+                                    ? min_size - header_end - pw.written() - kTagLength : 0;
+  write_padding(b, std::max(sample_need, size_need));
+  const std::size_t payload_len = pw.written();
+  const std::size_t packet_len = header_end + payload_len + kTagLength;
+  if (h.length_field_size && !wire::set_long_header_length(out, h, packet_len)) return Error::local("length field");
+  TQUIC_TRY(seal(s, b, out.first(packet_len), h, pn, payload_len));
+  ++sp.next_pn;
+  SentPacket p;
+  p.packet_number = pn;
+  p.time_sent = now;
+  p.frames_ref = b.frames;
+  p.sent_bytes = static_cast<std::uint16_t>(packet_len);
+  p.space = space;
+  p.ack_eliciting = b.ack_eliciting;
+  p.in_flight = b.ack_eliciting || b.padded;
+  p.zero_rtt = level == wire::EncryptionLevel::zero_rtt;
+  TQUIC_TRY(record_sent_packet(s, path, p));
+  ++s.stats.packets_sent;
+  s.stats.packets_retransmitted += b.retransmission;
+  if (b.ack_eliciting) s.last_ack_eliciting_sent = now;
+  if (level == wire::EncryptionLevel::handshake && s.role == wire::Role::client && !s.first_handshake_packet_sent) {
+    s.first_handshake_packet_sent = true;  // RFC 9001 §4.9.1: client drops Initial keys
+  }
+  return packet_len;
+}
+
+Limits current_limits(const ConnectionState& s, const PathState& path, Timestamp now) {
+  Limits l;
+  const std::uint64_t inflight = path.recovery->bytes_in_flight();
+  l.cwnd_allows = path.cc->can_send(inflight) && path.pacer.next_send_time(now, path.max_datagram_size) <= now;
+  (void)s;
+  return l;
+}
+
+// One datagram: packets of every level that has something, coalesced.
+Result<std::size_t> build_datagram(ConnectionState& s, PathState& path, MutByteSpan dgram, Timestamp now) {
+  const Limits lim = current_limits(s, path, now);
+  std::array<PacketNumberSpace, 3> order{PacketNumberSpace::initial, PacketNumberSpace::handshake,
+                                         PacketNumberSpace::application_data};
+  std::array<bool, 3> want{};
+  bool any = false, has_initial = false;
+  for (std::size_t i = 0; i < 3; ++i) {
+    want[i] = wants_packet(s, path, order[i], now, lim);
+    any |= want[i];
+  }
+  if (!any) return std::size_t{0};
+  std::size_t used = 0;
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (!want[i]) continue;
+    const bool last = std::none_of(want.begin() + static_cast<long>(i) + 1, want.end(), [](bool w) { return w; });
+    has_initial |= order[i] == PacketNumberSpace::initial;
+    // RFC 9000 §14.1: datagrams with a client Initial (or an ack-eliciting
+    // server Initial) are padded to 1200 bytes; the last packet pads.
+    const std::size_t min_total = has_initial && last ? kMinInitialDatagram : 0;
+    const std::size_t min_here = min_total > used ? min_total - used : 0;
+    TQUIC_TRY_ASSIGN(std::size_t n, build_packet(s, path, order[i], dgram.subspan(used), min_here, lim, now));
+    used += n;
+  }
+  if (s.first_handshake_packet_sent && s.role == wire::Role::client)
+    TQUIC_TRY(discard_space(s, PacketNumberSpace::initial, now));
+  return used;
+}
+
+}  // namespace
+
+Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
+  ConnectionState& s = *s_;
+  TxTrain t;
+  s.last_write_attempt = now;
+  if (s.phase == ConnPhase::closed || s.phase == ConnPhase::draining) return t;
+  if (s.phase == ConnPhase::closing && !s.close_frame_pending) return t;
+  PathState& path = s.path();
+  std::uint16_t seg = path.max_datagram_size;
+  if (s.peer_params_received)
+    seg = static_cast<std::uint16_t>(std::min<std::uint64_t>(seg, s.peer_params.max_udp_payload_size));
+  std::size_t offset = 0;
+  const std::uint16_t max_segments = s.phase == ConnPhase::closing ? 1 : s.config.gso_segments;
+  while (t.segments < max_segments && offset + seg <= buffer.size()) {
+    const std::uint64_t budget = amplification_budget(path);
+    const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(seg, budget));
+    if (size < kMinInitialDatagram && !path.validated && s.role == wire::Role::server) break;
+    auto n = build_datagram(s, path, buffer.subspan(offset, size), now);
+    if (!n) {
+      close_with_error(s, n.error(), now);
+      break;
+    }
+    if (*n == 0) break;
+    offset += *n;
+    ++t.segments;
+    path.bytes_sent += *n;
+    path.pacer.on_sent(now, *n);
+    s.stats.bytes_sent += *n;
+    if (*n < seg) break;  // a short datagram ends the train
+  }
+  if (s.phase == ConnPhase::closing) {
+    s.close_frame_pending = false;
+    s.last_close_sent = now;
+  }
+  t.bytes = offset;
+  t.segment_size = t.segments == 1 ? static_cast<std::uint16_t>(offset) : seg;
+  t.tuple = path.tuple;
+  return t;
+}
+
+}  // namespace tquic::transport

@@ -1,0 +1,194 @@
+// Creating client and server connections (RFC 9000 §7, RFC 9001 §5.2).
+#include <algorithm>
+
+#include "crypto/initial_secrets.h"
+#include "transport/connection/conn_state.h"
+
+namespace tquic::transport {
+namespace {
+
+constexpr std::size_t kClientInitialDcidLength = 16;  // RFC 9000 §7.2: at least 8
+constexpr std::uint64_t kCryptoBufferCapacity = 64 * 1024;
+
+std::uint64_t to_ms(Duration d) {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(d).count());
+}
+
+AckPolicy ack_policy(const ConnectionConfig& c) {
+  AckPolicy p;
+  p.max_ack_delay = c.max_ack_delay;
+  return p;
+}
+
+std::unique_ptr<PathState> make_path(const ConnectionState& s, std::uint64_t id, const PathTuple& tuple) {
+  auto p = std::make_unique<PathState>();
+  p->id = id;
+  p->tuple = tuple;
+  LossDetectionConfig lc;
+  lc.is_server = s.role == wire::Role::server;
+  lc.initial_rtt = s.config.initial_rtt;
+  lc.peer_max_ack_delay = 25ms;
+  p->recovery = std::make_unique<LossDetection>(lc);
+  CongestionControlConfig cc;
+  cc.max_datagram_size = s.config.initial_max_datagram_size;
+  cc.initial_rtt = s.config.initial_rtt;
+  p->cc = make_congestion_controller(s.config.congestion_control, cc);
+  p->max_datagram_size = s.config.initial_max_datagram_size;
+  p->pacer = Pacer(p->max_datagram_size, s.config.gso_segments);
+  return p;
+}
+
+void fill_local_params(ConnectionState& s) {
+  const ConnectionConfig& c = s.config;
+  wire::TransportParameters& p = s.local_params;
+  p.max_idle_timeout_ms = to_ms(c.max_idle_timeout);
+  p.max_udp_payload_size = c.max_udp_payload_size;
+  p.initial_max_data = c.initial_max_data;
+  p.initial_max_stream_data_bidi_local = c.initial_max_stream_data;
+  p.initial_max_stream_data_bidi_remote = c.initial_max_stream_data;
+  p.initial_max_stream_data_uni = c.initial_max_stream_data;
+  p.initial_max_streams_bidi = c.initial_max_streams_bidi;
+  p.initial_max_streams_uni = c.initial_max_streams_uni;
+  p.ack_delay_exponent = c.ack_delay_exponent;
+  p.max_ack_delay_ms = to_ms(c.max_ack_delay);
+  p.disable_active_migration = c.disable_active_migration;
+  p.active_connection_id_limit = std::max<std::uint64_t>(2, c.active_connection_id_limit);
+  p.initial_source_connection_id = s.initial_scid;
+  p.max_datagram_frame_size = c.max_datagram_frame_size;
+}
+
+Result<std::vector<std::uint8_t>> encode_local_params(const ConnectionState& s) {
+  std::vector<std::uint8_t> out(wire::transport_parameters_encoded_size(s.local_params, s.role));
+  ByteWriter w(out);
+  if (out.empty() || !wire::encode_transport_parameters(w, s.local_params, s.role))
+    return Error::local("local transport parameters do not encode");
+  return out;
+}
+
+Status install_initial_keys(ConnectionState& s, const wire::ConnectionId& client_dcid) {
+  TQUIC_TRY_ASSIGN(auto keys, crypto::make_initial_keys(s.version, client_dcid.span()));
+  PacketSpace& sp = s.space(PacketNumberSpace::initial);
+  auto& mine = s.role == wire::Role::client ? keys.client : keys.server;
+  auto& theirs = s.role == wire::Role::client ? keys.server : keys.client;
+  sp.tx.aead = std::move(mine.aead);
+  sp.tx.hp = std::move(mine.header_protector);
+  sp.rx.aead = std::move(theirs.aead);
+  sp.rx.hp = std::move(theirs.header_protector);
+  return ok_status();
+}
+
+// Local CID with sequence 0: the SCID of our long headers.
+Status take_first_local_cid(ConnectionState& s) {
+  LocalCid& l = s.local_cids[0];
+  if (!s.cid_source->next_cid(l.cid, l.reset_token)) return Error::local("no connection ID available");
+  l.sequence = s.next_local_cid_seq++;
+  l.advertised = true;
+  s.initial_scid = l.cid;
+  return ok_status();
+}
+
+Result<crypto::QuicVersion> version_of(std::uint32_t wire_version) {
+  crypto::QuicVersion v;
+  if (!crypto::quic_version_from_wire(wire_version, v)) return Error::local("unsupported QUIC version");
+  return v;
+}
+
+Status start_tls(ConnectionState& s, const crypto::TlsContext& tls, std::string server_name,
+                 std::vector<std::uint8_t> ticket) {
+  TQUIC_TRY_ASSIGN(auto encoded, encode_local_params(s));
+  crypto::TlsSessionOptions o;
+  o.local_transport_parameters = std::move(encoded);
+  o.server_name = std::move(server_name);
+  o.resume = std::move(ticket);
+  TQUIC_TRY_ASSIGN(s.tls, crypto::TlsSession::create(tls, s, std::move(o)));
+  return ok_status();
+}
+
+}  // namespace
+
+ConnectionState::ConnectionState(const ConnectionConfig& cfg, wire::Role r)
+    : config(cfg),
+      role(r),
+      chunks(256),
+      conn_rx(cfg.initial_max_data, std::max(cfg.initial_max_data, cfg.max_connection_window)),
+      stream_limits(r, cfg.initial_max_streams_bidi, cfg.initial_max_streams_uni) {
+  const AckPolicy policy = ack_policy(cfg);
+  spaces[0] = std::make_unique<PacketSpace>(PacketNumberSpace::initial, chunks, kCryptoBufferCapacity, policy);
+  spaces[1] = std::make_unique<PacketSpace>(PacketNumberSpace::handshake, chunks, kCryptoBufferCapacity, policy);
+  spaces[2] = std::make_unique<PacketSpace>(PacketNumberSpace::application_data, chunks,
+                                            kCryptoBufferCapacity, policy);
+  // Initial and Handshake packets are acknowledged at once (RFC 9000 §13.2.1).
+  AckPolicy immediate = policy;
+  immediate.max_ack_delay = 0ms;
+  spaces[0]->acks.set_policy(immediate);
+  spaces[1]->acks.set_policy(immediate);
+  const std::size_t slot = std::max<std::size_t>(cfg.max_datagram_frame_size ? 1500 : 0,
+                                                 std::min<std::uint64_t>(cfg.max_datagram_frame_size, 65535));
+  if (slot) {
+    datagrams_in.configure(256, slot);
+    datagrams_out.configure(256, slot);
+  }
+  streams.reserve(2 * (cfg.initial_max_streams_bidi + cfg.initial_max_streams_uni));
+  streams_with_control.reserve(64);
+}
+
+Connection::Connection(std::unique_ptr<ConnectionState> state) : s_(std::move(state)) {}
+Connection::~Connection() = default;
+
+Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& config,
+                                                       const crypto::TlsContext& tls, CidSource& cids,
+                                                       ClientOptions options, Timestamp now) {
+  auto s = std::make_unique<ConnectionState>(config, wire::Role::client);
+  s->cid_source = &cids;
+  TQUIC_TRY(s->rng.seed(options.random_seed));
+  TQUIC_TRY_ASSIGN(s->version, version_of(config.version));
+  std::uint8_t dcid[kClientInitialDcidLength];
+  s->rng.fill(MutByteSpan(dcid, sizeof dcid));
+  wire::ConnectionId::from_bytes(ByteSpan(dcid, sizeof dcid), s->original_dcid);
+  PeerCid& peer = s->peer_cids[0];
+  peer.cid = s->original_dcid;
+  peer.in_use = true;
+  TQUIC_TRY(take_first_local_cid(*s));
+  s->paths[0] = make_path(*s, 0, options.tuple);
+  s->paths[0]->validated = true;  // the client chose the server's address
+  TQUIC_TRY(install_initial_keys(*s, s->original_dcid));
+  fill_local_params(*s);
+  s->last_activity = now;
+  s->idle_timeout = config.max_idle_timeout;
+  if (!options.remembered_params.empty() && options.enable_early_data)
+    s->session_params = options.remembered_params;  // 0-RTT limits (RFC 9000 §7.4.1)
+  TQUIC_TRY(start_tls(*s, tls, std::move(options.server_name),
+                      options.enable_early_data || !options.session_ticket.empty()
+                          ? std::move(options.session_ticket)
+                          : std::vector<std::uint8_t>{}));
+  TQUIC_TRY(s->tls->start());
+  return std::unique_ptr<Connection>(new Connection(std::move(s)));
+}
+
+Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& config,
+                                                       const crypto::TlsContext& tls, CidSource& cids,
+                                                       ServerOptions options, Timestamp now) {
+  auto s = std::make_unique<ConnectionState>(config, wire::Role::server);
+  s->cid_source = &cids;
+  TQUIC_TRY(s->rng.seed(options.random_seed));
+  TQUIC_TRY_ASSIGN(s->version, version_of(options.version));
+  s->original_dcid = options.original_dcid;
+  s->retry_scid = options.retry_scid;
+  PeerCid& peer = s->peer_cids[0];
+  peer.cid = options.client_scid;
+  peer.in_use = true;
+  TQUIC_TRY(take_first_local_cid(*s));
+  s->paths[0] = make_path(*s, 0, options.tuple);
+  s->paths[0]->validated = options.address_validated;
+  TQUIC_TRY(install_initial_keys(*s, options.client_dcid));
+  fill_local_params(*s);
+  s->local_params.original_destination_connection_id = options.original_dcid;
+  if (!options.retry_scid.empty()) s->local_params.retry_source_connection_id = options.retry_scid;
+  s->local_params.stateless_reset_token = s->local_cids[0].reset_token;
+  s->last_activity = now;
+  s->idle_timeout = config.max_idle_timeout;
+  TQUIC_TRY(start_tls(*s, tls, {}, {}));
+  return std::unique_ptr<Connection>(new Connection(std::move(s)));
+}
+
+}  // namespace tquic::transport
