@@ -46,7 +46,7 @@ struct AckSink {
     on_packet_acked_frames(s, p.frames_ref, space);
   }
   void on_packet_lost(PacketNumberSpace space, const SentPacket& p) {
-    ++s.stats.packets_lost;
+    if (!p.pmtu_probe) ++s.stats.packets_lost;  // a lost probe says nothing about the path's loss
     if (p.in_flight && !p.pmtu_probe)
       s.cc_lost.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
     if (p.pmtu_probe) on_pmtu_probe_lost(s, path, p.sent_bytes);

@@ -239,6 +239,12 @@ void write_app_control_frames(PacketBuild& b) {
     b.record({SentFrameKind::handshake_done});
     wrote = true;
   }
+  if (s.pending.new_token && s.role == wire::Role::server &&
+      put(b, wire::NewTokenFrame{wire::PayloadView{ByteSpan(s.new_token)}})) {
+    s.pending.new_token = false;
+    b.record({SentFrameKind::new_token});
+    wrote = true;
+  }
   wrote |= write_path_frames(b);
   wrote |= write_max_frames(b);
   wrote |= write_blocked_frames(b);

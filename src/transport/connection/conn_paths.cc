@@ -120,15 +120,23 @@ Timestamp path_deadline(const ConnectionState& s) {
 }
 
 void on_pmtu_probe_acked(ConnectionState&, PathState& path, std::uint64_t size) {
-  if (size > path.max_datagram_size) path.max_datagram_size = static_cast<std::uint16_t>(size);
-  path.cc->set_max_datagram_size(path.max_datagram_size);
+  if (size > path.max_datagram_size) {
+    path.max_datagram_size = static_cast<std::uint16_t>(size);
+    path.cc->set_max_datagram_size(path.max_datagram_size);
+  }
   path.pmtu_probe_size = 0;
+  path.pmtu_failures = 0;
+  path.pmtu_next_probe = Timestamp{};  // continue the search at once
 }
 
 void on_pmtu_probe_lost(ConnectionState&, PathState& path, std::uint64_t size) {
-  path.pmtu_search_high = static_cast<std::uint16_t>(size);
+  // RFC 8899 §5.1.3: one lost probe is weak evidence; three at a size set
+  // the search ceiling below it.
   path.pmtu_probe_size = 0;
-  ++path.pmtu_failures;
+  if (++path.pmtu_failures >= 3 || path.pmtu_search_high == 0) {
+    path.pmtu_search_high = static_cast<std::uint16_t>(size);
+    path.pmtu_failures = 0;
+  }
 }
 
 Status Connection::migrate(const PathTuple& tuple, Timestamp now) {

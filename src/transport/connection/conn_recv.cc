@@ -142,6 +142,7 @@ Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader
     if (o.level == wire::EncryptionLevel::one_rtt) on_largest_packet_path(s, tuple, *frames, now);
   }
   if (h.is_long_header()) after_long_packet(s, h, now);
+  else if (s.role == wire::Role::server) s.zero_rtt_rx.reset();  // RFC 9001 §4.9.3
   s.last_activity = now;
   return PacketResult::processed;
 }

@@ -20,6 +20,7 @@ constexpr std::size_t kMinInitialDatagram = 1200;  // RFC 9000 §14.1
 
 struct Limits {
   bool cwnd_allows = true;   // congestion control and pacing allow new in-flight data
+  bool pmtu_probe = false;   // this datagram is a DPLPMTUD probe: PING + PADDING only
 };
 
 wire::EncryptionLevel level_of(PacketNumberSpace space, const ConnectionState& s) {
@@ -71,13 +72,17 @@ Result<wire::HeaderLayout> write_header(ConnectionState& s, PathState& path, wir
   f.dcid = dcid->cid;
   f.scid = s.initial_scid;
   if (level == wire::EncryptionLevel::initial && s.role == wire::Role::client)
-    f.token = !s.retry_token.empty() ? ByteSpan(s.retry_token) : ByteSpan(s.new_token);
+    f.token = !s.retry_token.empty() ? ByteSpan(s.retry_token) : ByteSpan(s.initial_token);
   f.length_field_size = 2;
   return wire::write_long_header(w, f, pn, pn_len);
 }
 
 void fill_payload(PacketBuild& b, const Limits& lim, bool closing) {
-  write_ack_frame(b);
+  if (b.level != wire::EncryptionLevel::zero_rtt) write_ack_frame(b);  // no ACK in 0-RTT
+  if (lim.pmtu_probe) {
+    write_ping_frame(b);
+    return;
+  }
   if (closing) {
     write_close_frame(b);
     return;
@@ -153,6 +158,8 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
   p.ack_eliciting = b.ack_eliciting;
   p.in_flight = b.ack_eliciting || b.padded;
   p.zero_rtt = level == wire::EncryptionLevel::zero_rtt;
+  p.pmtu_probe = lim.pmtu_probe;
+  if (lim.pmtu_probe) p.frames_ref = s.sent_frames.add(p.frames_ref, {SentFrameKind::pmtu_probe, false, 0, kNoFramesRef, path.id, packet_len});
   TQUIC_TRY(record_sent_packet(s, path, p));
   ++s.stats.packets_sent;
   s.stats.packets_retransmitted += b.retransmission;
@@ -200,6 +207,46 @@ Result<std::size_t> build_datagram(ConnectionState& s, PathState& path, MutByteS
   return used;
 }
 
+std::uint16_t pmtu_ceiling(const ConnectionState& s, const PathState& path, std::size_t buffer) {
+  std::uint64_t c = s.config.max_datagram_size_ceiling;
+  if (s.peer_params_received) c = std::min<std::uint64_t>(c, s.peer_params.max_udp_payload_size);
+  if (path.pmtu_search_high) c = std::min<std::uint64_t>(c, path.pmtu_search_high - 1u);
+  return static_cast<std::uint16_t>(std::min<std::uint64_t>(c, buffer));
+}
+
+// DPLPMTUD (RFC 8899 §5, RFC 9000 §14.3): binary search between the
+// confirmed size and the ceiling with PING+PADDING probes that are not
+// congestion signals when lost. Returns the probe size, 0 if none is due.
+std::uint16_t pmtu_probe_due(const ConnectionState& s, const PathState& path, std::size_t buffer, Timestamp now) {
+  if (!s.config.enable_pmtud || s.phase != ConnPhase::established || !s.handshake_confirmed) return 0;
+  if (!path.validated || path.pmtu_probe_size != 0 || now < path.pmtu_next_probe) return 0;
+  if (!path.cc->can_send(path.recovery->bytes_in_flight())) return 0;
+  const std::uint16_t high = pmtu_ceiling(s, path, buffer);
+  if (high <= path.max_datagram_size + 8) return 0;  // search converged
+  // First try the ceiling itself (the common case is a clean 1500-byte path).
+  if (path.pmtu_search_high == 0) return high;
+  return static_cast<std::uint16_t>(path.max_datagram_size + (high - path.max_datagram_size + 1) / 2);
+}
+
+Result<TxTrain> send_pmtu_probe(ConnectionState& s, PathState& path, MutByteSpan buffer, std::uint16_t size,
+                                Timestamp now) {
+  Limits lim;
+  lim.pmtu_probe = true;
+  TQUIC_TRY_ASSIGN(std::size_t n, build_packet(s, path, PacketNumberSpace::application_data,
+                                               buffer.first(size), size, lim, now));
+  TxTrain t;
+  if (n == 0) return t;
+  path.pmtu_probe_size = size;
+  path.pmtu_next_probe = now + std::max<Duration>(path.recovery->rtt().smoothed_rtt(), 100ms);
+  path.bytes_sent += n;
+  s.stats.bytes_sent += n;
+  t.bytes = n;
+  t.segments = 1;
+  t.segment_size = static_cast<std::uint16_t>(n);
+  t.tuple = path.tuple;
+  return t;
+}
+
 }  // namespace
 
 Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
@@ -209,6 +256,11 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
   if (s.phase == ConnPhase::closed || s.phase == ConnPhase::draining) return t;
   if (s.phase == ConnPhase::closing && !s.close_frame_pending) return t;
   PathState& path = s.path();
+  if (const std::uint16_t probe = pmtu_probe_due(s, path, buffer.size(), now)) {
+    auto sent = send_pmtu_probe(s, path, buffer, probe, now);
+    if (!sent) close_with_error(s, sent.error(), now);
+    else if (sent->segments) return sent;
+  }
   std::uint16_t seg = path.max_datagram_size;
   if (s.peer_params_received)
     seg = static_cast<std::uint16_t>(std::min<std::uint64_t>(seg, s.peer_params.max_udp_payload_size));

@@ -93,6 +93,21 @@ Result<crypto::QuicVersion> version_of(std::uint32_t wire_version) {
   return v;
 }
 
+// RFC 9000 §7.4.1: 0-RTT runs under the limits the server advertised in the
+// connection that issued the ticket. Unusable remembered values just mean
+// no 0-RTT.
+void apply_remembered_params(ConnectionState& s, ByteSpan encoded) {
+  auto p = wire::decode_transport_parameters(encoded, wire::Role::server);
+  if (!p) {
+    s.early_data_enabled = false;
+    return;
+  }
+  s.peer_params = *p;
+  s.conn_tx.on_max_data(p->initial_max_data);
+  if (!s.stream_limits.on_peer_transport_parameters(p->initial_max_streams_bidi, p->initial_max_streams_uni))
+    s.early_data_enabled = false;
+}
+
 Status start_tls(ConnectionState& s, const crypto::TlsContext& tls, std::string server_name,
                  std::vector<std::uint8_t> ticket) {
   TQUIC_TRY_ASSIGN(auto encoded, encode_local_params(s));
@@ -155,13 +170,12 @@ Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& c
   fill_local_params(*s);
   s->last_activity = now;
   s->idle_timeout = config.max_idle_timeout;
-  if (!options.remembered_params.empty() && options.enable_early_data)
-    s->session_params = options.remembered_params;  // 0-RTT limits (RFC 9000 §7.4.1)
-  TQUIC_TRY(start_tls(*s, tls, std::move(options.server_name),
-                      options.enable_early_data || !options.session_ticket.empty()
-                          ? std::move(options.session_ticket)
-                          : std::vector<std::uint8_t>{}));
+  s->initial_token = std::move(options.token);
+  s->early_data_enabled = options.enable_early_data && !options.remembered_params.empty();
+  if (s->early_data_enabled) apply_remembered_params(*s, options.remembered_params);
+  TQUIC_TRY(start_tls(*s, tls, std::move(options.server_name), std::move(options.session_ticket)));
   TQUIC_TRY(s->tls->start());
+  if (!s->early_data_enabled) s->zero_rtt_tx.reset();
   return std::unique_ptr<Connection>(new Connection(std::move(s)));
 }
 
@@ -185,6 +199,7 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   s->local_params.original_destination_connection_id = options.original_dcid;
   if (!options.retry_scid.empty()) s->local_params.retry_source_connection_id = options.retry_scid;
   s->local_params.stateless_reset_token = s->local_cids[0].reset_token;
+  s->new_token = std::move(options.new_token);
   s->last_activity = now;
   s->idle_timeout = config.max_idle_timeout;
   TQUIC_TRY(start_tls(*s, tls, {}, {}));

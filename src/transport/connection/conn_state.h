@@ -261,6 +261,8 @@ struct ConnectionState final : crypto::TlsEventSink {
   std::vector<wire::AckRange> ack_ranges_scratch;
   PendingControl pending;
   std::vector<std::uint8_t> new_token;   // server: NEW_TOKEN to send; client: received
+  std::vector<std::uint8_t> initial_token;  // client: token for our Initials (earlier NEW_TOKEN)
+  bool early_data_enabled = false;       // client: send 0-RTT when TLS allows
 
   // --- timers and lifecycle ---
   Timestamp last_activity{};       // idle timer base (RFC 9000 §10.1)

@@ -2,6 +2,7 @@
 // streams, secrets become packet protection keys, the peer's transport
 // parameters are validated and applied. Also the handshake milestones:
 // completion, confirmation and key discard (RFC 9001 §4.1, §4.9).
+#include "transport/connection/conn_sent.h"
 #include "transport/connection/conn_state.h"
 
 namespace tquic::transport {
@@ -58,6 +59,24 @@ wire::CidExpectations cid_expectations(const ConnectionState& s) {
   e.original_destination_cid = s.original_dcid;
   if (s.retry_received) e.retry_scid = s.retry_scid;
   return e;
+}
+
+struct ZeroRttRejectedSink {
+  ConnectionState& s;
+  void on_packet_acked(PacketNumberSpace, const SentPacket& p) { on_packet_lost_frames(s, p.frames_ref); }
+  void on_packet_lost(PacketNumberSpace, const SentPacket& p) { on_packet_lost_frames(s, p.frames_ref); }
+  void on_packet_discarded(PacketNumberSpace, const SentPacket& p) { on_packet_lost_frames(s, p.frames_ref); }
+};
+
+// RFC 9001 §4.9.3: no more 0-RTT once 1-RTT keys exist; RFC 9000 §7.4.1 /
+// RFC 9002 §6.4: if the server rejected 0-RTT, what it carried is sent again.
+void on_client_handshake_complete(ConnectionState& s, Timestamp now) {
+  const bool attempted = s.zero_rtt_tx.ready();
+  s.zero_rtt_tx.reset();
+  if (!attempted || s.tls->early_data_accepted()) return;
+  s.zero_rtt_rejected = true;
+  ZeroRttRejectedSink sink{s};
+  s.paths[0]->recovery->discard_zero_rtt(now, sink);
 }
 
 }  // namespace
@@ -133,7 +152,10 @@ Status on_handshake_progress(ConnectionState& s, Timestamp now) {
     s.paths[0]->recovery->on_handshake_confirmed(now);
     TQUIC_TRY(discard_space(s, PacketNumberSpace::handshake, now));
     TQUIC_TRY(s.tls->send_session_ticket());
+    s.pending.new_token = !s.new_token.empty();
     s.events.push({ConnectionEventType::handshake_confirmed});
+  } else {
+    on_client_handshake_complete(s, now);
   }
   replenish_local_cids(s);
   return ok_status();

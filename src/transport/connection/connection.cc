@@ -50,6 +50,7 @@ bool Connection::is_resumed() const { return s_->tls && s_->tls->is_resumed(); }
 bool Connection::early_data_accepted() const { return s_->tls && s_->tls->early_data_accepted(); }
 const std::vector<std::uint8_t>& Connection::session_ticket() const { return s_->session_ticket; }
 const std::vector<std::uint8_t>& Connection::session_params() const { return s_->session_params; }
+const std::vector<std::uint8_t>& Connection::new_token() const { return s_->new_token; }
 
 bool Connection::local_cid(std::uint64_t sequence, wire::ConnectionId& cid) const {
   for (const LocalCid& l : s_->local_cids)

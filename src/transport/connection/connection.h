@@ -31,6 +31,7 @@
 #include "transport/stream/scheduler.h"
 #include "transport/stream/stream_id.h"
 #include "wire/connection_id.h"
+#include "wire/encryption_level.h"
 
 namespace tquic::transport {
 
@@ -76,6 +77,7 @@ struct ClientOptions {
   std::vector<std::uint8_t> random_seed;   // >= 32 bytes from a CSPRNG
   std::vector<std::uint8_t> session_ticket;      // from an earlier session_ticket()
   std::vector<std::uint8_t> remembered_params;   // its transport parameters (0-RTT)
+  std::vector<std::uint8_t> token;               // from an earlier new_token() (NEW_TOKEN)
   bool enable_early_data = true;
 };
 
@@ -88,7 +90,7 @@ struct ServerOptions {
   bool address_validated = false;          // a valid Retry/NEW_TOKEN token was presented
   std::uint32_t version = 0;               // version of the client's Initial
   std::vector<std::uint8_t> random_seed;   // >= 32 bytes from a CSPRNG
-  std::vector<std::uint8_t> new_token_key; // >= 16 bytes: NEW_TOKEN minting key (empty: none)
+  std::vector<std::uint8_t> new_token;     // minted by the endpoint; sent in NEW_TOKEN after the handshake
 };
 
 class Connection {
@@ -153,6 +155,8 @@ class Connection {
   // remember for 0-RTT (both empty until a ticket arrived).
   const std::vector<std::uint8_t>& session_ticket() const;
   const std::vector<std::uint8_t>& session_params() const;
+  // Client: the latest NEW_TOKEN from the server (empty if none).
+  const std::vector<std::uint8_t>& new_token() const;
   // The local CID with `sequence`, for the endpoint's routing table.
   bool local_cid(std::uint64_t sequence, wire::ConnectionId& cid) const;
   ConnectionStats stats() const;
@@ -161,9 +165,15 @@ class Connection {
   // Starts using a new local address: validates the new path, then moves.
   Status migrate(const PathTuple& tuple, Timestamp now);
 
-  // --- testing hooks ---
   // Start a 1-RTT key update now (RFC 9001 §6) if permitted.
   Status initiate_key_update();
+
+  // --- testing hook ---
+  // Handles `payload` as the decrypted payload of a packet at `level` that
+  // arrived on the active path: frame-level tests and the connection fuzzer
+  // reach every frame handler without building encrypted packets. Errors
+  // close the connection exactly as for a real packet.
+  void process_payload_for_testing(wire::EncryptionLevel level, MutByteSpan payload, Timestamp now);
 
  private:
   explicit Connection(std::unique_ptr<ConnectionState> state);

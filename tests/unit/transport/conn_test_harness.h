@@ -99,6 +99,8 @@ struct Pipe {
   std::vector<std::uint8_t> tx = std::vector<std::uint8_t>(65536);
   std::mt19937_64 rng{1};
   double loss = 0.0;
+  std::size_t mtu = 65535;            // larger datagrams are dropped (both directions)
+  bool rebind_client = false;         // deliver client datagrams from `rebound_tuple`
   std::uint64_t datagrams = 0;
   std::vector<ConnectionEvent> client_events, server_events;
 
@@ -137,6 +139,7 @@ struct Pipe {
       for (std::size_t off = 0; off < t->bytes; off += t->segment_size) {
         const std::size_t n = std::min<std::size_t>(t->segment_size, t->bytes - off);
         ++datagrams;
+        if (n > mtu) continue;
         if (loss > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < loss) continue;
         q.push_back({now + delay, std::vector<std::uint8_t>(tx.begin() + static_cast<long>(off),
                                                             tx.begin() + static_cast<long>(off + n))});
@@ -166,7 +169,9 @@ struct Pipe {
       auto d = std::move(to_server.front());
       to_server.pop_front();
       if (!server) accept_server(d.bytes);
-      ASSERT_TRUE(server->on_datagram(d.bytes, server_tuple, EcnMark::not_ect, now));
+      PathTuple seen = server_tuple;
+      if (rebind_client) seen.remote = client_tuple.local;
+      ASSERT_TRUE(server->on_datagram(d.bytes, seen, EcnMark::not_ect, now));
     }
     while (!to_client.empty() && to_client.front().arrival <= now) {
       auto d = std::move(to_client.front());
@@ -181,11 +186,12 @@ struct Pipe {
   template <class Pred>
   bool run_until(Pred done, Duration limit = 60s) {
     const Timestamp end = now + limit;
-    while (!done() && now < end) {
+    bool ok = false;  // the predicate may have side effects: evaluate it once per step
+    while (!(ok = done()) && now < end) {
       step();
       if (::testing::Test::HasFatalFailure()) return false;
     }
-    return done();
+    return ok;
   }
 
   bool handshake() {
