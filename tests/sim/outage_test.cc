@@ -139,7 +139,7 @@ TEST_P(Outage, PathMtuBelow1200FailsTheHandshakeCleanly) {
 // PTO probes are full-size too and die at the link (pto_count 8), the
 // transfer stalls at 1.80 MB of 4 MB received, and both sides close with
 // an idle timeout at 31.1 s ("network idle" after both closed).
-TEST_P(Outage, DISABLED_PathMtuShrinkMidTransferFallsBack) {
+TEST_P(Outage, PathMtuShrinkMidTransferFallsBack) {
   const std::uint64_t seed = GetParam();
   SCOPED_TRACE(replay_note(seed));
   constexpr std::uint64_t kBytes = 4'000'000;
@@ -175,7 +175,7 @@ TEST_P(Outage, DISABLED_PathMtuShrinkMidTransferFallsBack) {
 // stopped advancing" after 100000 steps). Also visible once this is fixed:
 // conn_ack.cc on_ack_frame always credits ACKs to paths[0] ("single-path"),
 // so packets sent on the migrated path would never be acknowledged.
-TEST_P(Outage, DISABLED_NatRebindingMidTransferServerFollows) {
+TEST_P(Outage, NatRebindingMidTransferServerFollows) {
   const std::uint64_t seed = GetParam();
   SCOPED_TRACE(replay_note(seed));
   constexpr std::uint64_t kBytes = 4'000'000;

@@ -78,7 +78,7 @@ TEST_P(Reference, CubicMeetsTheLossResponseBound) {
 // path's bandwidth, and (2) write_train charges every datagram, ACK-only
 // ones included, to Pacer::on_sent, so pacing debt from ACKs delays the
 // next ack-eliciting packet (conn_timers.cc pacing_deadline).
-TEST_P(Reference, DISABLED_Bbr3ReachesSixtyPercentOfLinkRate) {
+TEST_P(Reference, Bbr3ReachesSixtyPercentOfLinkRate) {
   run_reference(GetParam(), transport::CongestionControlAlgorithm::bbr3, "reference_20mbit_40ms_1pct_bbr3",
                 0.6 * static_cast<double>(kRate));
 }

@@ -42,14 +42,12 @@ struct AckSink {
   void on_packet_acked(PacketNumberSpace space, const SentPacket& p) {
     if (p.in_flight)
       s.cc_acked.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
-    if (p.pmtu_probe) on_pmtu_probe_acked(s, path, p.sent_bytes);
     on_packet_acked_frames(s, p.frames_ref, space);
   }
   void on_packet_lost(PacketNumberSpace space, const SentPacket& p) {
     if (!p.pmtu_probe) ++s.stats.packets_lost;  // a lost probe says nothing about the path's loss
     if (p.in_flight && !p.pmtu_probe)
       s.cc_lost.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
-    if (p.pmtu_probe) on_pmtu_probe_lost(s, path, p.sent_bytes);
     on_packet_lost_frames(s, p.frames_ref);
   }
   void on_packet_discarded(PacketNumberSpace, const SentPacket& p) { s.sent_frames.release(p.frames_ref); }
@@ -76,6 +74,20 @@ Duration decode_ack_delay(const ConnectionState& s, const wire::AckFrame& f, Pac
   const std::uint64_t us = exp >= 62 || f.ack_delay > (std::uint64_t{1} << (62 - exp)) ? (std::uint64_t{1} << 40)
                                                                                    : f.ack_delay << exp;
   return std::chrono::microseconds(static_cast<std::int64_t>(std::min<std::uint64_t>(us, std::uint64_t{1} << 40)));
+}
+
+// RFC 8899 §4.3 / RFC 9000 §14.4: repeated PTOs (or persistent congestion)
+// while sending datagrams above the 1200-byte floor may mean the path MTU
+// shrank. Fall back to the floor, so probes get through, and search again.
+void maybe_fall_back_to_base_mtu(ConnectionState& s, std::uint32_t pto_count, bool persistent, Timestamp now) {
+  PathState& path = s.path();
+  if (path.max_datagram_size <= 1200 || (pto_count < 2 && !persistent)) return;
+  path.pmtu_search_high = path.max_datagram_size;
+  path.max_datagram_size = 1200;
+  path.pmtu_probe_size = 0;
+  path.pmtu_failures = 0;
+  path.pmtu_next_probe = now + 1s;
+  recovery_path(s).cc->set_max_datagram_size(1200);
 }
 
 }  // namespace
@@ -107,6 +119,8 @@ Status on_ack_frame(ConnectionState& s, const wire::AckFrame& f, const FrameCont
   if (ctx.space == PacketNumberSpace::application_data && outcome->packets_acked > 0 && s.one_rtt.installed())
     s.one_rtt.on_packet_acked(outcome->largest_newly_acked);
   feed_congestion_controller(s, path, outcome->loss, outcome->rtt_updated, ctx.now);
+  if (outcome->loss.persistent_congestion && ctx.space == PacketNumberSpace::application_data)
+    maybe_fall_back_to_base_mtu(s, 0, true, ctx.now);
   return ok_status();
 }
 
@@ -124,6 +138,8 @@ void on_loss_timeouts(ConnectionState& s, Timestamp now) {
                                                                  : PacketNumberSpace::initial;
       s.space(space).probes_pending = 2;  // RFC 9002 §6.2.4: up to two probes
       requeue_unacked_for_probe(s, *p, space);
+      if (space == PacketNumberSpace::application_data)
+        maybe_fall_back_to_base_mtu(s, p->recovery->pto_count(), false, now);
     }
   }
 }

@@ -7,7 +7,7 @@
 namespace tquic::transport {
 
 Duration three_pto(const ConnectionState& s) {
-  const Duration pto = s.path().recovery->pto_period(PacketNumberSpace::application_data);
+  const Duration pto = recovery_path(s).recovery->pto_period(PacketNumberSpace::application_data);
   return 3 * pto;
 }
 

@@ -30,7 +30,7 @@ bool write_max_frames(PacketBuild& b) {
   ConnectionState& s = b.s;
   bool wrote = false;
   if ((s.pending.max_data || s.conn_rx.should_update())) {
-    const std::uint64_t v = s.conn_rx.make_update(s.path().recovery->rtt().smoothed_rtt(), b.now);
+    const std::uint64_t v = s.conn_rx.make_update(recovery_path(s).recovery->rtt().smoothed_rtt(), b.now);
     if (put(b, wire::MaxDataFrame{v})) {
       s.pending.max_data = false;
       b.record({SentFrameKind::max_data});
@@ -93,7 +93,7 @@ bool write_cid_frames(PacketBuild& b) {
 bool write_one_stream_control(PacketBuild& b, Stream& st) {
   bool wrote = false;
   if (st.recv && st.max_stream_data_pending) {
-    const std::uint64_t v = st.recv->make_max_stream_data(b.s.path().recovery->rtt().smoothed_rtt(), b.now);
+    const std::uint64_t v = st.recv->make_max_stream_data(recovery_path(b.s).recovery->rtt().smoothed_rtt(), b.now);
     if (!put(b, wire::MaxStreamDataFrame{st.id, v})) return wrote;
     st.max_stream_data_pending = false;
     b.record({SentFrameKind::max_stream_data, false, 0, kNoFramesRef, st.id});
@@ -173,7 +173,11 @@ bool has_app_data_to_send(const ConnectionState& s, const PathState& path) {
   return p.handshake_done || p.max_data || p.ping || p.new_token || p.max_streams_bidi ||
          p.max_streams_uni || path.response_pending || path.challenge_pending ||
          !s.streams_with_control.empty() || !s.scheduler.empty() || !s.datagrams_out.empty() ||
-         s.conn_rx.should_update() || s.spaces[2]->crypto.tx.has_pending() || s.spaces[2]->probes_pending > 0;
+         s.conn_rx.should_update() || s.spaces[2]->crypto.tx.has_pending() || s.spaces[2]->probes_pending > 0 ||
+         s.stream_limits.max_streams_pending(StreamDirection::bidi) ||
+         s.stream_limits.max_streams_pending(StreamDirection::uni) ||
+         s.stream_limits.streams_blocked_pending(StreamDirection::bidi) ||
+         s.stream_limits.streams_blocked_pending(StreamDirection::uni) || s.conn_tx.blocked_pending();
 }
 
 bool write_ack_frame(PacketBuild& b) {

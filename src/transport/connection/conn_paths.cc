@@ -29,6 +29,15 @@ void start_validation(ConnectionState& s, PathState& p, Timestamp now) {
   p.challenge_deadline = now + std::max<Duration>(three_pto(s), 6 * s.config.initial_rtt);
 }
 
+void reset_congestion_state(ConnectionState& s) {
+  PathState& rp = recovery_path(s);
+  CongestionControlConfig cc;
+  cc.max_datagram_size = s.path().max_datagram_size;
+  cc.initial_rtt = s.config.initial_rtt;
+  rp.cc = make_congestion_controller(s.config.congestion_control, cc);
+  rp.recovery->rtt().reset();
+}
+
 PathState* new_path(ConnectionState& s, const PathTuple& tuple) {
   for (std::size_t i = 0; i < s.paths.size(); ++i) {
     if (s.paths[i]) continue;
@@ -64,10 +73,6 @@ PathState* path_for_packet(ConnectionState& s, const PathTuple& tuple, wire::Enc
   return new_path(s, tuple);
 }
 
-void count_received_bytes(ConnectionState& s, const PathTuple& tuple, std::size_t bytes) {
-  if (PathState* p = find_path(s, tuple)) p->bytes_received += bytes;
-}
-
 std::uint64_t amplification_budget(const PathState& p) {
   if (p.validated) return ~std::uint64_t{0};
   const std::uint64_t allowed = 3 * p.bytes_received;  // RFC 9000 §8.1
@@ -81,9 +86,13 @@ void on_largest_packet_path(ConnectionState& s, const PathTuple& tuple, const Fr
   // RFC 9000 §9.3: a non-probing packet with the largest PN from a new
   // address moves the connection; the new path is validated, the old one
   // keeps its state for a while.
+  const bool new_ip = !p->tuple.remote.same_ip(s.path().tuple.remote);
   for (std::size_t i = 0; i < s.paths.size(); ++i)
     if (s.paths[i].get() == p) s.active_path = i;
   if (!p->validated) start_validation(s, *p, now);
+  // RFC 9000 §9.4: a new address gets fresh congestion and RTT state; a
+  // port-only change (NAT rebinding) keeps them.
+  if (new_ip) reset_congestion_state(s);
 }
 
 void on_path_response(ConnectionState& s, const wire::PathChallengeData& data, Timestamp) {

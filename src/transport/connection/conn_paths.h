@@ -12,7 +12,6 @@ namespace tquic::transport {
 // 1-RTT packets from an unknown tuple (probing or migration), nullptr if
 // the path table is full or the packet may not open one.
 PathState* path_for_packet(ConnectionState& s, const PathTuple& tuple, wire::EncryptionLevel level);
-void count_received_bytes(ConnectionState& s, const PathTuple& tuple, std::size_t bytes);
 // The packet with the largest PN so far arrived on `tuple`: a non-probing
 // one moves the connection there (RFC 9000 §9.3).
 void on_largest_packet_path(ConnectionState& s, const PathTuple& tuple, const FrameSummary& frames,

@@ -130,6 +130,7 @@ Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader
   const std::uint64_t pn = o.packet.packet_number;
   if (sp.acks.is_duplicate(pn)) return PacketResult::dropped;
   PathState* path = path_for_packet(s, tuple, o.level);
+  if (path) path->bytes_received += packet.size();  // anti-amplification credit (RFC 9000 §8.1)
   FrameContext ctx{o.level, space_of(o.level), path, now, pn};
   auto frames = process_frames(s, o.packet.payload, ctx);
   if (!frames) {
@@ -158,15 +159,13 @@ bool dcid_is_ours(const ConnectionState& s, const wire::PacketHeader& h) {
 
 void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
   s.stats.bytes_received += d.size();
-  count_received_bytes(s, tuple, d.size());
   std::size_t offset = 0;
   bool any = false;
   while (offset < d.size() && s.phase != ConnPhase::closed && s.phase != ConnPhase::draining) {
     auto h = wire::parse_packet_header(d.subspan(offset), s.initial_scid.size());
     if (!h) {
       if (offset == 0 && is_stateless_reset(s, d)) {
-        s.close_info.stateless_reset = true;
-        s.close_info.by_peer = true;
+        s.close_info = CloseInfo{true, true, false, false, true, 0, 0, "stateless reset"};
         enter_draining(s, now);
         s.phase = ConnPhase::closed;
       }
@@ -175,12 +174,9 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
     }
     MutByteSpan packet = d.subspan(offset, h->packet_size);
     offset += h->packet_size;
-    if (h->type != wire::PacketType::version_negotiation && h->type != wire::PacketType::retry &&
-        !dcid_is_ours(s, *h)) {
-      ++s.stats.packets_dropped;
-      continue;
-    }
-    auto r = process_packet(s, *h, packet, tuple, ecn, now);
+    const bool ours = h->type == wire::PacketType::version_negotiation ||
+                      h->type == wire::PacketType::retry || dcid_is_ours(s, *h);
+    auto r = ours ? process_packet(s, *h, packet, tuple, ecn, now) : Result<PacketResult>(PacketResult::dropped);
     if (!r) {
       close_with_error(s, r.error(), now);
       return;
@@ -188,8 +184,16 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
     if (*r == PacketResult::processed) {
       ++s.stats.packets_received;
       any = true;
-    } else {
-      ++s.stats.packets_dropped;
+      continue;
+    }
+    ++s.stats.packets_dropped;
+    // RFC 9000 §10.3.1: a packet that cannot be processed may be a stateless
+    // reset; the check covers the whole datagram's last 16 bytes.
+    if (!h->is_long_header() && is_stateless_reset(s, d)) {
+      s.close_info = CloseInfo{true, true, false, false, true, 0, 0, "stateless reset"};
+      enter_draining(s, now);
+      s.phase = ConnPhase::closed;
+      return;
     }
   }
   (void)any;
@@ -198,7 +202,10 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
 }  // namespace
 
 Status Connection::on_datagram(MutByteSpan datagram, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
-  if (s_->phase == ConnPhase::closed || s_->phase == ConnPhase::draining) return ok_status();
+  if (s_->phase == ConnPhase::closed || s_->phase == ConnPhase::draining) {
+    ++s_->stats.packets_dropped;  // nothing is processed any more (RFC 9000 §10.2.2)
+    return ok_status();
+  }
   if (s_->phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
     s_->close_frame_pending = true;
     return ok_status();

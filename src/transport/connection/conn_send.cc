@@ -49,11 +49,10 @@ bool wants_packet(const ConnectionState& s, const PathState& path, PacketNumberS
   return (lim.cwnd_allows || s.spaces[index_of(space)]->probes_pending > 0) && has_crypto_to_send(s, space);
 }
 
-std::size_t packet_number_length_for(const ConnectionState& s, const PathState& path, PacketNumberSpace space,
-                                     std::uint64_t pn) {
+std::size_t packet_number_length_for(const ConnectionState& s, PacketNumberSpace space, std::uint64_t pn) {
+  const LossDetection& r = *recovery_path(s).recovery;
   std::optional<std::uint64_t> largest;
-  if (path.recovery->has_largest_acked(space)) largest = path.recovery->largest_acked(space);
-  (void)s;
+  if (r.has_largest_acked(space)) largest = r.largest_acked(space);
   return wire::packet_number_length(pn, largest);
 }
 
@@ -126,7 +125,7 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
   const wire::EncryptionLevel level = level_of(space, s);
   PacketSpace& sp = s.space(space);
   const std::uint64_t pn = sp.next_pn;
-  const std::size_t pn_len = packet_number_length_for(s, path, space, pn);
+  const std::size_t pn_len = packet_number_length_for(s, space, pn);
   if (out.size() < 64) return std::size_t{0};
   ByteWriter hw(out);
   TQUIC_TRY_ASSIGN(wire::HeaderLayout h, write_header(s, path, level, hw, pn, pn_len));
@@ -160,7 +159,8 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
   p.zero_rtt = level == wire::EncryptionLevel::zero_rtt;
   p.pmtu_probe = lim.pmtu_probe;
   if (lim.pmtu_probe) p.frames_ref = s.sent_frames.add(p.frames_ref, {SentFrameKind::pmtu_probe, false, 0, kNoFramesRef, path.id, packet_len});
-  TQUIC_TRY(record_sent_packet(s, path, p));
+  TQUIC_TRY(record_sent_packet(s, recovery_path(s), p));
+  if (p.in_flight) recovery_path(s).pacer.on_sent(now, packet_len);  // ACK-only packets are not paced
   ++s.stats.packets_sent;
   s.stats.packets_retransmitted += b.retransmission;
   if (b.ack_eliciting) s.last_ack_eliciting_sent = now;
@@ -172,9 +172,9 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
 
 Limits current_limits(const ConnectionState& s, const PathState& path, Timestamp now) {
   Limits l;
-  const std::uint64_t inflight = path.recovery->bytes_in_flight();
-  l.cwnd_allows = path.cc->can_send(inflight) && path.pacer.next_send_time(now, path.max_datagram_size) <= now;
-  (void)s;
+  const PathState& rp = recovery_path(s);
+  const std::uint64_t inflight = rp.recovery->bytes_in_flight();
+  l.cwnd_allows = rp.cc->can_send(inflight) && rp.pacer.next_send_time(now, path.max_datagram_size) <= now;
   return l;
 }
 
@@ -220,7 +220,7 @@ std::uint16_t pmtu_ceiling(const ConnectionState& s, const PathState& path, std:
 std::uint16_t pmtu_probe_due(const ConnectionState& s, const PathState& path, std::size_t buffer, Timestamp now) {
   if (!s.config.enable_pmtud || s.phase != ConnPhase::established || !s.handshake_confirmed) return 0;
   if (!path.validated || path.pmtu_probe_size != 0 || now < path.pmtu_next_probe) return 0;
-  if (!path.cc->can_send(path.recovery->bytes_in_flight())) return 0;
+  if (!recovery_path(s).cc->can_send(recovery_path(s).recovery->bytes_in_flight())) return 0;
   const std::uint16_t high = pmtu_ceiling(s, path, buffer);
   if (high <= path.max_datagram_size + 8) return 0;  // search converged
   // First try the ceiling itself (the common case is a clean 1500-byte path).
@@ -237,7 +237,7 @@ Result<TxTrain> send_pmtu_probe(ConnectionState& s, PathState& path, MutByteSpan
   TxTrain t;
   if (n == 0) return t;
   path.pmtu_probe_size = size;
-  path.pmtu_next_probe = now + std::max<Duration>(path.recovery->rtt().smoothed_rtt(), 100ms);
+  path.pmtu_next_probe = now + std::max<Duration>(recovery_path(s).recovery->rtt().smoothed_rtt(), 100ms);
   path.bytes_sent += n;
   s.stats.bytes_sent += n;
   t.bytes = n;
@@ -279,9 +279,14 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
     offset += *n;
     ++t.segments;
     path.bytes_sent += *n;
-    path.pacer.on_sent(now, *n);
     s.stats.bytes_sent += *n;
     if (*n < seg) break;  // a short datagram ends the train
+  }
+  if (t.segments == 0 && s.phase == ConnPhase::established && !has_app_data_to_send(s, path)) {
+    // RFC 9002 §7.8: nothing (or only flow-blocked data) to send while the
+    // window had room. Being held back by the pacer is not app-limited.
+    PathState& rp = recovery_path(s);
+    if (rp.cc->can_send(rp.recovery->bytes_in_flight())) rp.cc->on_app_limited(now, rp.recovery->bytes_in_flight());
   }
   if (s.phase == ConnPhase::closing) {
     s.close_frame_pending = false;

@@ -51,7 +51,11 @@ void control_lost(ConnectionState& s, const SentFrameRecord& r) {
         note_stream_control(s, *st);
       }
       break;
-    default: break;  // blocked frames are re-derived; PATH_* and probes have timers
+    case SentFrameKind::pmtu_probe:
+      for (auto& p : s.paths)
+        if (p && p->id == r.a) on_pmtu_probe_lost(s, *p, r.b);
+      break;
+    default: break;  // blocked frames are re-derived; PATH_* have timers
   }
 }
 
@@ -78,6 +82,10 @@ void on_packet_acked_frames(ConnectionState& s, std::uint32_t ref, PacketNumberS
         break;
       }
       case SentFrameKind::ack: s.space(space).acks.on_ack_frame_acknowledged(r.a); break;
+      case SentFrameKind::pmtu_probe:
+        for (auto& p : s.paths)
+          if (p && p->id == r.a) on_pmtu_probe_acked(s, *p, r.b);
+        break;
       case SentFrameKind::reset_stream:
         if (Stream* st = find_stream(s, r.a); st && st->send) {
           st->send->on_reset_acked();

@@ -147,6 +147,11 @@ ConnectionState::ConnectionState(const ConnectionConfig& cfg, wire::Role r)
   streams_with_control.reserve(64);
 }
 
+ConnectionState::~ConnectionState() {
+  for (auto& [id, st] : streams) stream_pool.release(st);
+  streams.clear();
+}
+
 Connection::Connection(std::unique_ptr<ConnectionState> state) : s_(std::move(state)) {}
 Connection::~Connection() = default;
 

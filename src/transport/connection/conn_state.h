@@ -181,6 +181,7 @@ struct PendingControl {
 
 struct ConnectionState final : crypto::TlsEventSink {
   ConnectionState(const ConnectionConfig& cfg, wire::Role r);
+  ~ConnectionState();  // returns every stream (and its chunks) to the pools
 
   // crypto::TlsEventSink (conn_tls.cc)
   Status on_handshake_data(wire::EncryptionLevel level, ByteSpan data) override;
@@ -282,6 +283,14 @@ struct ConnectionState final : crypto::TlsEventSink {
   EventQueue events;
   ConnectionStats stats;
 };
+
+// The path whose recovery, congestion controller and pacer govern the
+// application packet number space. Without multipath there is one packet
+// number space for all paths (RFC 9000 §12.3), so one recovery instance
+// (path 0's) serves whichever path is active; migration resets its
+// congestion state (RFC 9000 §9.4).
+inline PathState& recovery_path(ConnectionState& s) { return *s.paths[0]; }
+inline const PathState& recovery_path(const ConnectionState& s) { return *s.paths[0]; }
 
 // --- functions shared across the conn_*.cc files ---
 // conn_close.cc

@@ -17,8 +17,8 @@ Duration idle_period(const ConnectionState& s) {
 }
 
 Timestamp pacing_deadline(const ConnectionState& s) {
-  const PathState& p = s.path();
-  if (!has_app_data_to_send(s, p) || !p.cc->can_send(p.recovery->bytes_in_flight())) return kTimeInfinite;
+  const PathState& p = recovery_path(s);
+  if (!has_app_data_to_send(s, s.path()) || !p.cc->can_send(p.recovery->bytes_in_flight())) return kTimeInfinite;
   // Only a real pacing delay makes a deadline; otherwise the caller writes
   // after every event anyway (and a past deadline would make it spin).
   const Timestamp t = p.pacer.next_send_time(s.last_write_attempt, p.max_datagram_size);

@@ -64,7 +64,7 @@ bool Connection::local_cid(std::uint64_t sequence, wire::ConnectionId& cid) cons
 ConnectionStats Connection::stats() const {
   const ConnectionState& s = *s_;
   ConnectionStats st = s.stats;
-  const PathState& p = s.path();
+  const PathState& p = recovery_path(s);
   const RttEstimator& rtt = p.recovery->rtt();
   st.smoothed_rtt = rtt.smoothed_rtt();
   st.min_rtt = rtt.min_rtt();
@@ -72,7 +72,7 @@ ConnectionStats Connection::stats() const {
   st.congestion_window = p.cc->congestion_window();
   st.bytes_in_flight = p.recovery->bytes_in_flight();
   st.pacing_rate = p.cc->pacing_rate();
-  st.max_datagram_size = p.max_datagram_size;
+  st.max_datagram_size = s.path().max_datagram_size;
   st.key_updates = s.one_rtt.installed() ? s.one_rtt.key_phase() : 0;
   return st;
 }

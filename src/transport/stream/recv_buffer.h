@@ -42,7 +42,7 @@ namespace tquic::transport {
 
 class RecvBuffer {
  public:
-  static constexpr std::size_t kMaxGaps = 32;
+  static constexpr std::size_t kMaxGaps = 128;  // large windows on lossy paths leave many gaps
   // Capacities are clamped to 1 GiB: the chunk-pointer ring then stays <= 2 MiB.
   static constexpr std::uint64_t kMaxCapacity = std::uint64_t{1} << 30;
 

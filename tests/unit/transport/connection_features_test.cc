@@ -155,9 +155,17 @@ TEST(ConnectionStreams, PeerStreamLimitIsEnforcedAndCreditReturned) {
   EXPECT_EQ(fifth.error().kind, ErrorKind::blocked);
   const std::uint8_t b = 1;
   for (StreamId id : ids) ASSERT_TRUE(p.client->stream_write(id, ByteSpan(&b, 1), true));
-  // The server reads the streams to the end; MAX_STREAMS lets the client open more.
+  // The server reads each stream to the end and finishes its own half; once
+  // both halves are closed the credit returns and MAX_STREAMS lets the
+  // client open more (RFC 9000 §4.6).
+  std::vector<bool> answered(ids.size(), false);
   ASSERT_TRUE(p.run_until([&] {
-    for (StreamId id : ids) read_all(*p.server, id);
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      read_all(*p.server, ids[i]);
+      if (!answered[i] && p.server->stream_fin_received(ids[i]))
+        answered[i] = p.server->stream_write(ids[i], {}, true).ok();
+      read_all(*p.client, ids[i]);
+    }
     return p.client->open_stream(true).ok();
   }));
 }
