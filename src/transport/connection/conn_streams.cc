@@ -124,10 +124,13 @@ std::size_t Connection::stream_consume(StreamId id, std::size_t n) {
 bool Connection::stream_fin_received(StreamId id) const {
   const Stream* st = find_stream(*s_, id);
   if (st) return st->recv && st->recv->fin_read();
-  // Not in the table: a peer stream that was opened and has been collected
-  // was read to the end (or reset); one never opened has no FIN.
-  return !is_locally_initiated(id, s_->role) &&
-         stream_index(id) < s_->stream_limits.peer_opened(stream_direction(id));
+  // Not in the table: a stream that was opened and has been collected was
+  // read to the end (or reset); one never opened has no FIN.
+  if (!local_can_receive(id, s_->role)) return false;
+  const StreamDirection dir = stream_direction(id);
+  const std::uint64_t opened = is_locally_initiated(id, s_->role) ? s_->stream_limits.local_opened(dir)
+                                                                  : s_->stream_limits.peer_opened(dir);
+  return stream_index(id) < opened;
 }
 
 Status Connection::stream_reset(StreamId id, std::uint64_t app_error) {
