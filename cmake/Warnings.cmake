@@ -9,4 +9,4 @@ endif()
 # -Wnull-dereference reports false positives; the library code keeps it.
 set(TQUIC_TEST_WARNINGS ${TQUIC_WARNINGS})
 list(REMOVE_ITEM TQUIC_TEST_WARNINGS -Wnull-dereference)
-list(APPEND TQUIC_TEST_WARNINGS -Wno-array-bounds -Wno-stringop-overflow -Wno-restrict)
+list(APPEND TQUIC_TEST_WARNINGS -Wno-array-bounds -Wno-stringop-overflow -Wno-stringop-overread -Wno-restrict)
