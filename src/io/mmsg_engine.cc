@@ -7,25 +7,17 @@
 #include <cstring>
 
 #include "io/address_text.h"
+#include "io/cmsg.h"
 
 namespace tquic::io {
 namespace {
 
-constexpr std::size_t kControlSize = 128;  // GRO/GSO + TOS + in6_pktinfo, with room
+constexpr std::size_t kControlSize = kTxControlSpace;  // GRO/GSO + TOS + in6_pktinfo, with room
 
 // Segments a train is made of (at least one).
 std::size_t segments_of(const TxDatagram& d) {
   if (d.segment_size == 0 || d.data.size() <= d.segment_size) return 1;
   return (d.data.size() + d.segment_size - 1) / d.segment_size;
-}
-
-void put_cmsg(msghdr& h, std::size_t& used, int level, int type, const void* v, std::size_t len) {
-  auto* c = reinterpret_cast<cmsghdr*>(static_cast<std::uint8_t*>(h.msg_control) + used);
-  c->cmsg_level = level;
-  c->cmsg_type = type;
-  c->cmsg_len = CMSG_LEN(len);
-  std::memcpy(CMSG_DATA(c), v, len);
-  used += CMSG_SPACE(len);
 }
 
 }  // namespace
@@ -54,26 +46,7 @@ void MmsgEngine::parse_rx(std::size_t i, const mmsghdr& m) {
   d.local = socket_.local_address();
   d.ecn = Ecn::not_ect;
   const msghdr& h = m.msg_hdr;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
-    int v = 0;
-    if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO) {
-      std::memcpy(&v, CMSG_DATA(c), sizeof v);
-      if (v > 0 && static_cast<std::size_t>(v) < m.msg_len) d.segment_size = static_cast<std::uint16_t>(v);
-    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) {
-      d.ecn = static_cast<Ecn>(*CMSG_DATA(c) & 0x03);
-    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS) {
-      std::memcpy(&v, CMSG_DATA(c), sizeof v);
-      d.ecn = static_cast<Ecn>(v & 0x03);
-    } else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
-      in_pktinfo pi;
-      std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
-      std::memcpy(d.local.ip.data(), &pi.ipi_addr, 4);
-    } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
-      in6_pktinfo pi;
-      std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
-      std::memcpy(d.local.ip.data(), &pi.ipi6_addr, 16);
-    }
-  }
+  apply_rx_control(ByteSpan(static_cast<const std::uint8_t*>(h.msg_control), h.msg_controllen), d);
 }
 
 Result<std::span<const RxDatagram>> MmsgEngine::receive() {
@@ -121,26 +94,7 @@ void MmsgEngine::stage_one(const TxDatagram& d, ByteSpan payload, std::uint16_t 
   h.msg_iov = &tx_iov_[slot];
   h.msg_iovlen = 1;
   h.msg_control = tx_control_.data() + slot * kControlSize;
-  std::size_t used = 0;
-  const bool v6 = d.remote.family == AddressFamily::ipv6;
-  if (segment != 0) put_cmsg(h, used, SOL_UDP, UDP_SEGMENT, &segment, sizeof segment);
-  if (d.ecn != Ecn::not_ect) {
-    const int tos = static_cast<int>(d.ecn);
-    put_cmsg(h, used, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof tos);
-  }
-  if (d.local.valid() && !d.local.same_ip(socket_.local_address())) {
-    if (v6) {
-      in6_pktinfo pi{};
-      std::memcpy(&pi.ipi6_addr, d.local.ip.data(), 16);
-      put_cmsg(h, used, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof pi);
-    } else {
-      in_pktinfo pi{};
-      std::memcpy(&pi.ipi_spec_dst, d.local.ip.data(), 4);
-      put_cmsg(h, used, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
-    }
-  }
-  h.msg_controllen = used;
-  if (used == 0) h.msg_control = nullptr;
+  write_tx_control(h, d, segment, socket_.local_address());
 }
 
 // Fills send slots from `batch`, starting `first_segment` segments into

@@ -7,34 +7,11 @@
 #include <cstring>
 
 #include "io/address_text.h"
+#include "io/cmsg.h"
 #include "io/uring/uring_compat.h"
 
 namespace tquic::io {
 namespace {
-
-// Offset of the data inside a control message, and the smallest valid one.
-constexpr std::size_t kCmsgData = CMSG_ALIGN(sizeof(cmsghdr));
-
-void apply_one(int level, int type, ByteSpan data, RxDatagram& out) {
-  int v = 0;
-  if (level == SOL_UDP && type == UDP_GRO && data.size() >= sizeof v) {
-    std::memcpy(&v, data.data(), sizeof v);
-    if (v > 0 && static_cast<std::size_t>(v) < out.data.size()) out.segment_size = static_cast<std::uint16_t>(v);
-  } else if (level == IPPROTO_IP && type == IP_TOS && !data.empty()) {
-    out.ecn = static_cast<Ecn>(data[0] & 0x03);
-  } else if (level == IPPROTO_IPV6 && type == IPV6_TCLASS && data.size() >= sizeof v) {
-    std::memcpy(&v, data.data(), sizeof v);
-    out.ecn = static_cast<Ecn>(v & 0x03);
-  } else if (level == IPPROTO_IP && type == IP_PKTINFO && data.size() >= sizeof(in_pktinfo)) {
-    in_pktinfo pi;
-    std::memcpy(&pi, data.data(), sizeof pi);
-    std::memcpy(out.local.ip.data(), &pi.ipi_addr, 4);
-  } else if (level == IPPROTO_IPV6 && type == IPV6_PKTINFO && data.size() >= sizeof(in6_pktinfo)) {
-    in6_pktinfo pi;
-    std::memcpy(&pi, data.data(), sizeof pi);
-    std::memcpy(out.local.ip.data(), &pi.ipi6_addr, 16);
-  }
-}
 
 // Source address from the name area: only AF_INET / AF_INET6 of full size.
 bool read_name(ByteSpan name, NetAddress& remote) {
@@ -53,20 +30,6 @@ bool read_name(ByteSpan name, NetAddress& remote) {
 
 std::size_t RecvmsgLayout::header_bytes() const {
   return sizeof(uring_compat::RecvmsgOut) + std::size_t{name_space} + std::size_t{control_space};
-}
-
-void apply_rx_control(ByteSpan control, RxDatagram& out) {
-  std::size_t off = 0;
-  // Each turn moves `off` forward by at least kCmsgData: bounded by the size.
-  while (control.size() - off >= kCmsgData) {
-    cmsghdr c;
-    std::memcpy(&c, control.data() + off, sizeof c);
-    if (c.cmsg_len < kCmsgData || c.cmsg_len > control.size() - off) return;
-    apply_one(c.cmsg_level, c.cmsg_type, control.subspan(off + kCmsgData, c.cmsg_len - kCmsgData), out);
-    const std::size_t step = CMSG_ALIGN(c.cmsg_len);
-    if (step > control.size() - off) return;
-    off += step;
-  }
 }
 
 RecvmsgVerdict parse_recvmsg_buffer(ByteSpan filled, const RecvmsgLayout& layout,

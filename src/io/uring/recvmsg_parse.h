@@ -11,6 +11,7 @@
 
 #include "base/bytes.h"
 #include "base/net_address.h"
+#include "io/cmsg.h"  // apply_rx_control
 #include "io/datagram.h"
 
 namespace tquic::io {
@@ -32,9 +33,5 @@ enum class RecvmsgVerdict : std::uint8_t {
 RecvmsgVerdict parse_recvmsg_buffer(ByteSpan filled, const RecvmsgLayout& layout,
                                     const NetAddress& bound, RxDatagram& out);
 
-// Applies the control messages UDP_GRO, IP_TOS / IPV6_TCLASS (ECN) and
-// IP_PKTINFO / IPV6_PKTINFO to `out`, whose data is already set. Walks at
-// most control.size() bytes; a header with an impossible length ends the walk.
-void apply_rx_control(ByteSpan control, RxDatagram& out);
 
 }  // namespace tquic::io

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "io/address_text.h"
+#include "io/cmsg.h"
 #include "io/uring/uring_engine.h"
 #include "io/uring/uring_ring.h"
 
@@ -19,15 +20,6 @@ namespace {
 std::size_t segments_of(const TxDatagram& d) {
   if (d.segment_size == 0 || d.data.size() <= d.segment_size) return 1;
   return (d.data.size() + d.segment_size - 1) / d.segment_size;
-}
-
-void put_cmsg(msghdr& h, std::size_t& used, int level, int type, const void* v, std::size_t len) {
-  auto* c = reinterpret_cast<cmsghdr*>(static_cast<std::uint8_t*>(h.msg_control) + used);
-  c->cmsg_level = level;
-  c->cmsg_type = type;
-  c->cmsg_len = CMSG_LEN(len);
-  std::memcpy(CMSG_DATA(c), v, len);
-  used += CMSG_SPACE(len);
 }
 
 }  // namespace
@@ -42,26 +34,11 @@ void UringEngine::build_message(std::uint32_t slot) {
   h.msg_iov = &tx_iov_[slot];
   h.msg_iovlen = 1;
   h.msg_control = tx_control_.data() + std::size_t{slot} * kTxControl;
-  std::size_t used = 0;
-  const bool v6 = s.remote.family == AddressFamily::ipv6;
-  if (!s.split && s.segments() > 1) put_cmsg(h, used, SOL_UDP, UDP_SEGMENT, &s.segment_size, sizeof s.segment_size);
-  if (s.ecn != Ecn::not_ect) {
-    const int tos = static_cast<int>(s.ecn);
-    put_cmsg(h, used, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, &tos, sizeof tos);
-  }
-  if (s.local.valid() && !s.local.same_ip(socket_.local_address())) {
-    if (v6) {
-      in6_pktinfo pi{};
-      std::memcpy(&pi.ipi6_addr, s.local.ip.data(), 16);
-      put_cmsg(h, used, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof pi);
-    } else {
-      in_pktinfo pi{};
-      std::memcpy(&pi.ipi_spec_dst, s.local.ip.data(), 4);
-      put_cmsg(h, used, IPPROTO_IP, IP_PKTINFO, &pi, sizeof pi);
-    }
-  }
-  h.msg_controllen = used;
-  if (used == 0) h.msg_control = nullptr;
+  TxDatagram meta;
+  meta.remote = s.remote;
+  meta.local = s.local;
+  meta.ecn = s.ecn;
+  write_tx_control(h, meta, !s.split && s.segments() > 1 ? s.segment_size : 0, socket_.local_address());
 }
 
 // Zero-copy only for large GSO trains (HOTPATH.md rule 12): below ~1 KB per
