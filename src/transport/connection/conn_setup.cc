@@ -145,6 +145,12 @@ ConnectionState::ConnectionState(const ConnectionConfig& cfg, wire::Role r)
   }
   streams.reserve(2 * (cfg.initial_max_streams_bidi + cfg.initial_max_streams_uni));
   streams_with_control.reserve(64);
+  // Scratch for ACK processing, sized for what one ACK of a busy path carries
+  // so that steady state does not grow them (HOTPATH rule 1). Peers that ack
+  // more at once grow them geometrically, once.
+  ack_ranges_scratch.reserve(kAckRangesReserved);
+  cc_acked.reserve(kCcPacketsReserved);
+  cc_lost.reserve(kCcPacketsReserved);
 }
 
 ConnectionState::~ConnectionState() {

@@ -257,6 +257,8 @@ struct ConnectionState final : crypto::TlsEventSink {
 
   // --- sending ---
   SentFrameStore sent_frames;
+  static constexpr std::size_t kAckRangesReserved = 256;  // 4 KiB
+  static constexpr std::size_t kCcPacketsReserved = 128;
   std::vector<CcPacket> cc_acked;   // scratch for congestion-control events
   std::vector<CcPacket> cc_lost;
   std::vector<wire::AckRange> ack_ranges_scratch;

@@ -5,8 +5,6 @@
 // malloc itself, the interposer is left out and the test is skipped.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <vector>
 
 #include "crypto/backend_selection.h"
@@ -14,86 +12,13 @@
 #include "crypto/packet_protection.h"
 #include "crypto/retry_integrity.h"
 #include "crypto/stateless_reset.h"
+#include "support/malloc_counter.h"
 #include "unit/crypto/crypto_test_util.h"
-
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
-    __has_feature(memory_sanitizer)
-#define TQUIC_TEST_NO_MALLOC_HOOK 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define TQUIC_TEST_NO_MALLOC_HOOK 1
-#endif
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<std::size_t> g_allocations{0};
-[[maybe_unused]] void note_allocation() {
-  if (g_counting.load(std::memory_order_relaxed))
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-}
-}  // namespace
-
-#ifndef TQUIC_TEST_NO_MALLOC_HOOK
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* __libc_memalign(std::size_t, std::size_t);
-
-void* malloc(std::size_t n) noexcept {
-  note_allocation();
-  return __libc_malloc(n);
-}
-void* calloc(std::size_t n, std::size_t size) noexcept {
-  note_allocation();
-  return __libc_calloc(n, size);
-}
-void* realloc(void* p, std::size_t n) noexcept {
-  note_allocation();
-  return __libc_realloc(p, n);
-}
-void* aligned_alloc(std::size_t alignment, std::size_t n) noexcept {
-  note_allocation();
-  return __libc_memalign(alignment, n);
-}
-int posix_memalign(void** out, std::size_t alignment, std::size_t n) noexcept {
-  note_allocation();
-  void* p = __libc_memalign(alignment, n);
-  if (p == nullptr) return 12;  // ENOMEM
-  *out = p;
-  return 0;
-}
-}
-#endif
 
 namespace tquic::crypto {
 namespace {
 
-class AllocationCounter {
- public:
-  AllocationCounter() {
-    g_allocations.store(0);
-    g_counting.store(true);
-  }
-  ~AllocationCounter() { g_counting.store(false); }
-  std::size_t count() const { return g_allocations.load(); }
-};
-
-bool hook_active() {
-#ifdef TQUIC_TEST_NO_MALLOC_HOOK
-  return false;
-#else
-  // Prove the interposer sees allocations at all, so a zero below means something.
-  AllocationCounter probe;
-  void* volatile p = std::malloc(64);
-  std::free(p);
-  auto* q = new std::vector<int>(100);
-  delete q;
-  return probe.count() >= 2;
-#endif
-}
+using tquic::test_support::AllocationCounter;
 
 struct Case {
   CipherSuite suite;
@@ -103,7 +28,7 @@ struct Case {
 class NoAllocationTest : public testing::TestWithParam<Case> {};
 
 TEST_P(NoAllocationTest, ProtectUnprotectForgeAndMaskNeverAllocate) {
-  if (!hook_active()) GTEST_SKIP() << "malloc is owned by a sanitizer in this build";
+  if (!tquic::test_support::malloc_hook_active()) GTEST_SKIP() << "malloc is owned by a sanitizer in this build";
   const Case c = GetParam();
   const std::vector<std::uint8_t> secret(hash_length(cipher_suite_traits(c.suite).hash), 0x33);
   auto keys = make_packet_protection_keys(c.suite, QuicVersion::v1, secret,
@@ -150,7 +75,7 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(NoAllocation, RetryTagAndStatelessResetTokenReuseTheirContexts) {
-  if (!hook_active()) GTEST_SKIP() << "malloc is owned by a sanitizer in this build";
+  if (!tquic::test_support::malloc_hook_active()) GTEST_SKIP() << "malloc is owned by a sanitizer in this build";
   for (CryptoBackend backend : test::kRealBackends) {
     auto retry = RetryIntegrity::create(QuicVersion::v1, backend);
     ASSERT_TRUE(retry.ok());
