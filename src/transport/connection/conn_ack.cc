@@ -5,6 +5,7 @@
 
 #include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_sent.h"
 
 namespace tquic::transport {
@@ -39,12 +40,15 @@ const DeliveryRateSnapshot& snapshot_of(PathState& p, PacketNumberSpace space, s
 struct AckSink {
   ConnectionState& s;
   PathState& path;
+  Timestamp now;
   void on_packet_acked(PacketNumberSpace space, const SentPacket& p) {
+    if (s.qlog) qlog_packet_acked(s, p);
     if (p.in_flight)
       s.cc_acked.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
     on_packet_acked_frames(s, p.frames_ref, space);
   }
   void on_packet_lost(PacketNumberSpace space, const SentPacket& p) {
+    if (s.qlog) qlog_packet_lost(s, path, space, p, now);  // before its frame records are released
     if (!p.pmtu_probe) ++s.stats.packets_lost;  // a lost probe says nothing about the path's loss
     if (p.in_flight && !p.pmtu_probe)
       s.cc_lost.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
@@ -109,25 +113,28 @@ Status on_ack_frame(ConnectionState& s, const wire::AckFrame& f, const FrameCont
   ranges.clear();
   for (const wire::AckRange& r : f.ranges()) ranges.push_back(r);
   AckFrameInfo info{ranges, decode_ack_delay(s, f, ctx.space), wire::to_wire(f.type()), 0};
-  AckSink sink{s, path};
+  AckSink sink{s, path, ctx.now};
   auto outcome = path.recovery->on_ack_received(ctx.space, info, ctx.now, sink);
   if (!outcome) {
     s.cc_acked.clear();
     s.cc_lost.clear();
+    if (s.qlog) s.qlog->acked.clear();
     return outcome.error();
   }
+  if (s.qlog) qlog_packets_acked(s, ctx.space, ctx.now);
   if (ctx.space == PacketNumberSpace::application_data && outcome->packets_acked > 0 && s.one_rtt.installed())
     s.one_rtt.on_packet_acked(outcome->largest_newly_acked);
   feed_congestion_controller(s, path, outcome->loss, outcome->rtt_updated, ctx.now);
   if (outcome->loss.persistent_congestion && ctx.space == PacketNumberSpace::application_data)
     maybe_fall_back_to_base_mtu(s, 0, true, ctx.now);
+  if (s.qlog) qlog_metrics(s, ctx.now);
   return ok_status();
 }
 
 void on_loss_timeouts(ConnectionState& s, Timestamp now) {
   for (auto& p : s.paths) {
     if (!p || p->recovery->loss_detection_timer() > now) continue;
-    AckSink sink{s, *p};
+    AckSink sink{s, *p, now};
     const TimeoutOutcome t = p->recovery->on_loss_detection_timeout(now, sink);
     feed_congestion_controller(s, *p, t.loss, false, now);
     if (t.action == TimeoutAction::pto_probe || t.action == TimeoutAction::anti_deadlock_probe) {

@@ -2,6 +2,7 @@
 // closing and draining states, idle timeout.
 #include <algorithm>
 
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
 
 namespace tquic::transport {
@@ -42,6 +43,7 @@ void Connection::close(std::uint64_t app_error, std::string_view reason, Timesta
   s.close_info.is_application = true;
   s.close_info.error_code = app_error;
   s.close_info.reason.assign(reason.substr(0, 512));
+  if (s.qlog) qlog_sync(s, now);
 }
 
 bool Connection::is_established() const { return s_->phase == ConnPhase::established; }

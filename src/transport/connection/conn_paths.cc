@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_sent.h"
 
 namespace tquic::transport {
@@ -162,6 +163,7 @@ Status Connection::migrate(const PathTuple& tuple, Timestamp now) {
     if (s.paths[i].get() == p) s.active_path = i;
   start_validation(s, *p, now);
   s.pending.ping = true;
+  if (s.qlog) qlog_sync(s, now);
   return ok_status();
 }
 

@@ -9,6 +9,7 @@
 #include "crypto/initial_secrets.h"
 #include "transport/connection/conn_frames.h"
 #include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
 #include "wire/packet_header.h"
 #include "wire/retry_packet.h"
@@ -113,29 +114,51 @@ void after_long_packet(ConnectionState& s, const wire::PacketHeader& h, Timestam
   }
 }
 
+// Retry and Version Negotiation packets are never counted as processed;
+// qlog shows whether the connection acted on one.
+PacketResult on_unprotected_packet(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
+                                   Timestamp now) {
+  const bool retry = h.type == wire::PacketType::retry;
+  const auto version = s.version;
+  const bool retried = s.retry_received, closed = s.close_info.closed;
+  if (retry) on_retry(s, packet, now);
+  else on_version_negotiation(s, packet, now);
+  if (s.qlog) {
+    const bool acted = s.retry_received != retried || s.close_info.closed != closed || s.version != version;
+    if (acted) qlog_packet_received_unprotected(s, h, packet, now);
+    else qlog_packet_dropped(s, &h, packet.size(), "rejected", now);
+  }
+  return PacketResult::dropped;
+}
+
 Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
                                     const PathTuple& tuple, EcnMark ecn, Timestamp now) {
-  if (h.type == wire::PacketType::retry) return on_retry(s, packet, now), PacketResult::dropped;
-  if (h.type == wire::PacketType::version_negotiation)
-    return on_version_negotiation(s, packet, now), PacketResult::dropped;
+  if (h.type == wire::PacketType::retry || h.type == wire::PacketType::version_negotiation)
+    return on_unprotected_packet(s, h, packet, now);
   Opened o;
   TQUIC_TRY_ASSIGN(bool opened, h.is_long_header() ? open_long(s, h, packet, o) : open_short(s, h, packet, now, o));
   if (!opened) {
     ++s.aead_failures;
+    if (s.qlog) qlog_packet_dropped(s, &h, packet.size(), qlog_undecryptable_trigger(s, h), now);
     return PacketResult::dropped;
   }
   if (reserved_bits_set(h, o.packet.first_byte))
     return Error::transport(TransportErrorCode::PROTOCOL_VIOLATION, "reserved header bits set");
   PacketSpace& sp = s.space(space_of(o.level));
   const std::uint64_t pn = o.packet.packet_number;
-  if (sp.acks.is_duplicate(pn)) return PacketResult::dropped;
+  if (sp.acks.is_duplicate(pn)) {
+    if (s.qlog) qlog_packet_dropped(s, &h, packet.size(), "duplicate", now);
+    return PacketResult::dropped;
+  }
   PathState* path = path_for_packet(s, tuple, o.level);
   if (path) path->bytes_received += packet.size();  // anti-amplification credit (RFC 9000 §8.1)
+  if (s.qlog) qlog_packet_received(s, h, o.packet, o.level, packet.size(), now);
   FrameContext ctx{o.level, space_of(o.level), path, now, pn};
   auto frames = process_frames(s, o.packet.payload, ctx);
   if (!frames) {
-    if (frames.error().kind == ErrorKind::blocked) return PacketResult::dropped;  // retried by the peer
-    return frames.error();
+    if (frames.error().kind != ErrorKind::blocked) return frames.error();
+    if (s.qlog) qlog_packet_dropped(s, &h, packet.size(), "rejected", now);
+    return PacketResult::dropped;  // retried by the peer
   }
   sp.acks.on_packet_received(pn, frames->ack_eliciting, static_cast<EcnCodepoint>(ecn), now);
   if (sp.largest_rx_pn == crypto::kNoPacketNumber || pn > sp.largest_rx_pn) {
@@ -164,6 +187,7 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
   while (offset < d.size() && s.phase != ConnPhase::closed && s.phase != ConnPhase::draining) {
     auto h = wire::parse_packet_header(d.subspan(offset), s.initial_scid.size());
     if (!h) {
+      if (s.qlog) qlog_packet_dropped(s, nullptr, d.size() - offset, "invalid", now);
       if (offset == 0 && is_stateless_reset(s, d)) {
         s.close_info = CloseInfo{true, true, false, false, true, 0, 0, "stateless reset"};
         enter_draining(s, now);
@@ -176,6 +200,7 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
     offset += h->packet_size;
     const bool ours = h->type == wire::PacketType::version_negotiation ||
                       h->type == wire::PacketType::retry || dcid_is_ours(s, *h);
+    if (!ours && s.qlog) qlog_packet_dropped(s, &*h, packet.size(), "connection_unknown", now);
     auto r = ours ? process_packet(s, *h, packet, tuple, ecn, now) : Result<PacketResult>(PacketResult::dropped);
     if (!r) {
       close_with_error(s, r.error(), now);
@@ -202,15 +227,18 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
 }  // namespace
 
 Status Connection::on_datagram(MutByteSpan datagram, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
-  if (s_->phase == ConnPhase::closed || s_->phase == ConnPhase::draining) {
-    ++s_->stats.packets_dropped;  // nothing is processed any more (RFC 9000 §10.2.2)
+  ConnectionState& s = *s_;
+  if (s.phase == ConnPhase::closed || s.phase == ConnPhase::draining) {
+    ++s.stats.packets_dropped;  // nothing is processed any more (RFC 9000 §10.2.2)
+    if (s.qlog) qlog_packet_dropped(s, nullptr, datagram.size(), "general", now);
     return ok_status();
   }
-  if (s_->phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
-    s_->close_frame_pending = true;
+  if (s.phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
+    s.close_frame_pending = true;
     return ok_status();
   }
-  handle_datagram(*s_, datagram, tuple, ecn, now);
+  handle_datagram(s, datagram, tuple, ecn, now);
+  if (s.qlog) qlog_sync(s, now);
   return ok_status();
 }
 

@@ -8,6 +8,7 @@
 #include "transport/connection/conn_ack.h"
 #include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_send.h"
 #include "wire/packet_header_writer.h"
 #include "wire/packet_number.h"
@@ -102,6 +103,7 @@ void fill_payload(PacketBuild& b, const Limits& lim, bool closing) {
   if (sp.probes_pending > 0) {
     write_ping_frame(b);  // a probe must be ack-eliciting (RFC 9002 §6.2.4)
     --sp.probes_pending;
+    b.pto_probe = true;
   }
 }
 
@@ -146,6 +148,9 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
   const std::size_t payload_len = pw.written();
   const std::size_t packet_len = header_end + payload_len + kTagLength;
   if (h.length_field_size && !wire::set_long_header_length(out, h, packet_len)) return Error::local("length field");
+  if (s.qlog)  // the plaintext frames, before sealing encrypts them in place
+    qlog_packet_sent(s, {level, space, pn, pn_len, packet_len, out.subspan(header_end, payload_len), &path,
+                         lim.pmtu_probe, b.pto_probe}, now);
   TQUIC_TRY(seal(s, b, out.first(packet_len), h, pn, payload_len));
   ++sp.next_pn;
   SentPacket p;
@@ -259,7 +264,10 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
   if (const std::uint16_t probe = pmtu_probe_due(s, path, buffer.size(), now)) {
     auto sent = send_pmtu_probe(s, path, buffer, probe, now);
     if (!sent) close_with_error(s, sent.error(), now);
-    else if (sent->segments) return sent;
+    else if (sent->segments) {
+      if (s.qlog) qlog_sync(s, now);
+      return sent;
+    }
   }
   std::uint16_t seg = path.max_datagram_size;
   if (s.peer_params_received)
@@ -295,6 +303,7 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
   t.bytes = offset;
   t.segment_size = t.segments == 1 ? static_cast<std::uint16_t>(offset) : seg;
   t.tuple = path.tuple;
+  if (s.qlog) qlog_sync(s, now);
   return t;
 }
 

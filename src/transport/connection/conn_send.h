@@ -22,6 +22,7 @@ struct PacketBuild {
   bool padded = false;
   bool retransmission = false;
   bool ack_written = false;
+  bool pto_probe = false;    // carries a PTO probe (RFC 9002 §6.2.4)
 
   void record(const SentFrameRecord& r) { frames = s.sent_frames.add(frames, r); }
 };

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "crypto/initial_secrets.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
 
 namespace tquic::transport {
@@ -184,9 +185,11 @@ Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& c
   s->initial_token = std::move(options.token);
   s->early_data_enabled = options.enable_early_data && !options.remembered_params.empty();
   if (s->early_data_enabled) apply_remembered_params(*s, options.remembered_params);
+  qlog_open(*s, tls, now);
   TQUIC_TRY(start_tls(*s, tls, std::move(options.server_name), std::move(options.session_ticket)));
   TQUIC_TRY(s->tls->start());
   if (!s->early_data_enabled) s->zero_rtt_tx.reset();
+  if (s->qlog) qlog_sync(*s, now);
   return std::unique_ptr<Connection>(new Connection(std::move(s)));
 }
 
@@ -213,7 +216,9 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   s->new_token = std::move(options.new_token);
   s->last_activity = now;
   s->idle_timeout = config.max_idle_timeout;
+  qlog_open(*s, tls, now);
   TQUIC_TRY(start_tls(*s, tls, {}, {}));
+  if (s->qlog) qlog_sync(*s, now);
   return std::unique_ptr<Connection>(new Connection(std::move(s)));
 }
 

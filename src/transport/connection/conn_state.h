@@ -179,6 +179,8 @@ struct PendingControl {
   bool new_token = false;
 };
 
+struct ConnQlog;  // conn_qlog.h
+
 struct ConnectionState final : crypto::TlsEventSink {
   ConnectionState(const ConnectionConfig& cfg, wire::Role r);
   ~ConnectionState();  // returns every stream (and its chunks) to the pools
@@ -284,6 +286,7 @@ struct ConnectionState final : crypto::TlsEventSink {
   // --- events and statistics ---
   EventQueue events;
   ConnectionStats stats;
+  std::unique_ptr<ConnQlog> qlog;  // set only if a qlog sink was given (conn_qlog.h)
 };
 
 // The path whose recovery, congestion controller and pacer govern the

@@ -5,6 +5,7 @@
 
 #include "transport/connection/conn_ack.h"
 #include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_send.h"
 #include "transport/connection/conn_state.h"
 
@@ -30,24 +31,7 @@ Timestamp keep_alive_deadline(const ConnectionState& s) {
   return std::max(s.last_activity, s.last_ack_eliciting_sent) + s.config.keep_alive_interval;
 }
 
-}  // namespace
-
-Timestamp Connection::next_deadline() const {
-  const ConnectionState& s = *s_;
-  if (s.phase == ConnPhase::closed) return kTimeInfinite;
-  if (s.phase == ConnPhase::closing || s.phase == ConnPhase::draining) return s.close_deadline;
-  Timestamp t = kTimeInfinite;
-  for (const auto& sp : s.spaces)
-    if (!sp->discarded && sp->acks.has_unacked_packets()) t = std::min(t, sp->acks.ack_deadline());
-  for (const auto& p : s.paths)
-    if (p) t = std::min(t, p->recovery->loss_detection_timer());
-  if (s.idle_timeout > Duration::zero()) t = std::min(t, s.last_activity + idle_period(s));
-  t = std::min({t, keep_alive_deadline(s), path_deadline(s), pacing_deadline(s), s.key_discard_deadline});
-  return t;
-}
-
-void Connection::on_timeout(Timestamp now) {
-  ConnectionState& s = *s_;
+void run_timers(ConnectionState& s, Timestamp now) {
   if (s.phase == ConnPhase::closed) return;
   if (s.phase == ConnPhase::closing || s.phase == ConnPhase::draining) {
     if (now >= s.close_deadline) s.phase = ConnPhase::closed;
@@ -66,6 +50,28 @@ void Connection::on_timeout(Timestamp now) {
     s.one_rtt.discard_previous_keys();
     s.key_discard_deadline = kTimeInfinite;
   }
+}
+
+}  // namespace
+
+Timestamp Connection::next_deadline() const {
+  const ConnectionState& s = *s_;
+  if (s.phase == ConnPhase::closed) return kTimeInfinite;
+  if (s.phase == ConnPhase::closing || s.phase == ConnPhase::draining) return s.close_deadline;
+  Timestamp t = kTimeInfinite;
+  for (const auto& sp : s.spaces)
+    if (!sp->discarded && sp->acks.has_unacked_packets()) t = std::min(t, sp->acks.ack_deadline());
+  for (const auto& p : s.paths)
+    if (p) t = std::min(t, p->recovery->loss_detection_timer());
+  if (s.idle_timeout > Duration::zero()) t = std::min(t, s.last_activity + idle_period(s));
+  t = std::min({t, keep_alive_deadline(s), path_deadline(s), pacing_deadline(s), s.key_discard_deadline});
+  return t;
+}
+
+void Connection::on_timeout(Timestamp now) {
+  ConnectionState& s = *s_;
+  run_timers(s, now);
+  if (s.qlog) qlog_sync(s, now);
 }
 
 }  // namespace tquic::transport

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
 #include "wire/frame_encoder.h"
 
@@ -74,6 +75,7 @@ ConnectionStats Connection::stats() const {
   st.pacing_rate = p.cc->pacing_rate();
   st.max_datagram_size = s.path().max_datagram_size;
   st.key_updates = s.one_rtt.installed() ? s.one_rtt.key_phase() : 0;
+  st.qlog_records = s.qlog ? s.qlog->trace.records() : 0;
   return st;
 }
 
@@ -81,7 +83,12 @@ Status Connection::initiate_key_update() {
   ConnectionState& s = *s_;
   if (!s.handshake_confirmed) return Error::local("key update before the handshake is confirmed");
   if (!s.one_rtt.update_permitted()) return Error::blocked("no packet of the current phase acknowledged yet");
-  return s.one_rtt.initiate_update(s.last_activity);
+  TQUIC_TRY(s.one_rtt.initiate_update(s.last_activity));
+  if (s.qlog) {
+    s.qlog->local_key_update = true;
+    qlog_sync(s, s.last_activity);
+  }
+  return ok_status();
 }
 
 }  // namespace tquic::transport

@@ -7,6 +7,7 @@
 
 #include "base/time.h"
 #include "transport/cc/congestion_controller.h"
+#include "transport/qlog/qlog_sink.h"
 #include "wire/version.h"
 
 namespace tquic::transport {
@@ -48,6 +49,12 @@ struct ConnectionConfig {
   bool prefer_quic_v2 = false;   // client: offer v2 via compatible version negotiation
 
   std::uint16_t gso_segments = 16;  // most packets per write_train() call
+
+  // --- observability ---
+  // qlog (docs/QLOG.md): asked once per connection for a sink; nullptr (or
+  // a factory returning nullptr) means no qlog. Not owned; must outlive
+  // the connections.
+  QlogSinkFactory* qlog = nullptr;
 };
 
 }  // namespace tquic::transport

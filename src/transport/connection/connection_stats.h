@@ -27,6 +27,7 @@ struct ConnectionStats {
   std::uint64_t bytes_in_flight = 0;
   std::uint64_t pacing_rate = 0;
   std::uint16_t max_datagram_size = 0;
+  std::uint64_t qlog_records = 0;  // qlog records written (0 when qlog is off)
 };
 
 }  // namespace tquic::transport

@@ -154,6 +154,7 @@ class LossDetection {
   void set_anti_amplification_blocked(bool blocked, Timestamp now);
   // Packet reordering threshold (adaptive schemes; RFC 9002 says >= 3).
   void set_packet_threshold(std::uint64_t threshold);
+  std::uint64_t packet_threshold() const { return packet_threshold_; }
 
   // ---- Events. ----
   // OnPacketSent: `packet.time_sent` is "now". Every sent packet is recorded
