@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <vector>
 
 #include "transport/qlog/qlog_errors.h"
@@ -139,6 +140,32 @@ TEST(QlogFrames, UndecodableFrameEndsTheListAsUnknown) {
   EXPECT_EQ(f[1]["frame_type"], "unknown");
   EXPECT_EQ(f[1]["frame_type_bytes"], 0x21);
   EXPECT_EQ(f[1]["raw"]["length"], 2);
+}
+
+// A peer's packet can hold anything after decryption: the frames list must
+// stay valid JSON whatever the bytes (random payloads and mutations of a
+// valid one).
+TEST(QlogFrames, ArbitraryPayloadsGiveValidJson) {
+  const std::uint8_t data[40] = {'a', '"', '\\', 0xff};
+  const auto valid = encode({wire::StreamFrame{4, 9, ByteSpan(data, 40), true, true},
+                             wire::ConnectionCloseFrame{false, 0x0a, 0x08, ByteSpan(data, 4)},
+                             wire::MaxStreamsFrame{true, 3}, wire::PingFrame{}});
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 5000; ++i) {
+    std::vector<std::uint8_t> p;
+    if (i % 2) {
+      p.resize(rng() % 64);
+      for (auto& b : p) b = static_cast<std::uint8_t>(rng() % 4 ? rng() % 0x20 : rng());
+    } else {
+      p = valid;
+      for (int k = 0; k < 3; ++k) p[rng() % p.size()] = static_cast<std::uint8_t>(rng());
+    }
+    JsonWriter w;
+    w.begin_object();
+    write_frames(w, p, rng() % 24);
+    w.end_object();
+    ASSERT_TRUE(json::accept(w.view())) << w.view();
+  }
 }
 
 TEST(QlogErrors, TransportErrorNames) {
