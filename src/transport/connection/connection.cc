@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "transport/connection/conn_ecn.h"
 #include "transport/connection/conn_state.h"
 #include "wire/frame_encoder.h"
 
@@ -74,6 +75,7 @@ ConnectionStats Connection::stats() const {
   st.pacing_rate = p.cc->pacing_rate();
   st.max_datagram_size = s.path().max_datagram_size;
   st.key_updates = s.one_rtt.installed() ? s.one_rtt.key_phase() : 0;
+  ecn_fill_stats(s, st);
   return st;
 }
 
