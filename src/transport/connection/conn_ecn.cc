@@ -41,6 +41,7 @@ std::uint64_t ecn_on_ack_frame(ConnectionState& s, const wire::AckFrame& f, Pack
   const std::uint64_t ce = path.ecn.on_ack(s.space(space).ecn, in);
   note_failure(s, before, path);
   s.stats.ecn_ce_reported += ce;
+  s.stats.ecn_congestion_events += ce > 0;
   return ce;
 }
 

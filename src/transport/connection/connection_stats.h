@@ -33,6 +33,7 @@ struct ConnectionStats {
   // (all spaces), and the validation of the active path.
   std::uint64_t ecn_ect0_sent = 0;
   std::uint64_t ecn_ce_reported = 0;
+  std::uint64_t ecn_congestion_events = 0;    // ACK frames whose CE increase went to congestion control
   std::uint64_t ecn_ect0_received = 0;
   std::uint64_t ecn_ect1_received = 0;
   std::uint64_t ecn_ce_received = 0;
