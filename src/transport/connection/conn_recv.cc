@@ -207,6 +207,7 @@ Status Connection::on_datagram(MutByteSpan datagram, const PathTuple& tuple, Ecn
     return ok_status();
   }
   if (s_->phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
+    ++s_->stats.packets_dropped;          // not processed, as while draining
     s_->close_frame_pending = true;
     return ok_status();
   }
