@@ -38,15 +38,16 @@ DropReason Link::enqueue(Timestamp now, ByteSpan datagram, const PacketMeta& met
   drain_bottleneck(now);
   const std::uint64_t index = stats_.offered++;
   stats_.bytes_offered += datagram.size();
+  const PacketMeta entering = rewrite_ecn(meta);
   DropReason reason = ingress_verdict(index, datagram.size());
-  if (reason == DropReason::none) reason = admit(now, datagram, meta, index, false);
+  if (reason == DropReason::none) reason = admit(now, datagram, entering, index, false);
   if (reason != DropReason::none) {
     record_drop(reason, index, now);
     return reason;
   }
   if (rng_.chance(config_.duplicate)) {
     ++stats_.duplicated;
-    const DropReason copy = admit(now, datagram, meta, index, true);
+    const DropReason copy = admit(now, datagram, entering, index, true);
     if (copy != DropReason::none) record_drop(copy, index, now);
   }
   return DropReason::none;
@@ -63,6 +64,29 @@ DropReason Link::ingress_verdict(std::uint64_t index, std::size_t size) {
   const bool burst_lost = config_.burst_loss.enabled() && burst_step();
   if (lost) return DropReason::loss;
   if (burst_lost) return DropReason::burst_loss;
+  return DropReason::none;
+}
+
+PacketMeta Link::rewrite_ecn(const PacketMeta& meta) {
+  PacketMeta m = meta;
+  const std::uint8_t ecn = m.ecn & 3;
+  if (config_.ecn_rewrite == EcnRewrite::bleach && ecn != kNotEct) {
+    m.ecn = kNotEct;
+    ++stats_.ecn_bleached;
+  } else if (config_.ecn_rewrite == EcnRewrite::mangle && ecn == kEct0) {
+    m.ecn = kEct1;
+    ++stats_.ecn_mangled;
+  }
+  return m;
+}
+
+// The step AQM: mark instead of drop above the threshold (RFC 3168 §5).
+DropReason Link::ecn_threshold(PacketMeta& meta) {
+  if (config_.ce_threshold_packets == 0 || config_.rate_bps == 0) return DropReason::none;
+  if (bottleneck_.size() < config_.ce_threshold_packets) return DropReason::none;
+  if ((meta.ecn & 3) == kNotEct) return DropReason::aqm;
+  if ((meta.ecn & 3) != kEcnCe) ++stats_.ce_marked;
+  meta.ecn = kEcnCe;
   return DropReason::none;
 }
 
@@ -83,6 +107,8 @@ DropReason Link::admit(Timestamp now, ByteSpan datagram, const PacketMeta& meta,
       bottleneck_bytes_ + size > config_.queue_limit_bytes) {
     return DropReason::queue_full;
   }
+  PacketMeta queued = meta;
+  if (const DropReason r = ecn_threshold(queued); r != DropReason::none) return r;
   const SlotRef slot = store_.acquire(size);
   if (!slot.valid()) return DropReason::no_buffer;
   const MutByteSpan bytes = store_.buffer(slot).first(size);
@@ -94,7 +120,7 @@ DropReason Link::admit(Timestamp now, ByteSpan datagram, const PacketMeta& meta,
   p.order = next_order_++;
   p.sent = now;
   p.index = index;
-  p.meta = meta;
+  p.meta = queued;
   p.slot = slot;
   p.size = static_cast<std::uint32_t>(size);
   p.duplicate = duplicate;

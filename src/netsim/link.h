@@ -2,10 +2,13 @@
 // simulator (virtual time) and tquic-relay (real time).
 //
 // enqueue() decides at offer time, in this order (link_config.h):
+//   0. the ECN rewrite (bleach / mangle) of meta.ecn;
 //   1. blackhole, MTU, exact drop list, Bernoulli loss, Gilbert-Elliott loss;
 //   2. bottleneck tail drop: the queue holds the bytes of every admitted
 //      copy until its last bit is serialised; a copy that would push it
-//      above queue_limit_bytes is dropped (only when rate_bps > 0);
+//      above queue_limit_bytes is dropped (only when rate_bps > 0); then the
+//      ECN threshold: at ce_threshold_packets or more queued copies, an ECT
+//      copy is marked CE and a Not-ECT one dropped;
 //   3. the bytes are copied into the link's PacketStore (the only copy);
 //      corruption changes one random byte of that copy;
 //   4. serialisation: copies leave the bottleneck back to back at rate_bps
@@ -130,6 +133,8 @@ class Link {
   };
 
   DropReason ingress_verdict(std::uint64_t index, std::size_t size);
+  PacketMeta rewrite_ecn(const PacketMeta& meta);
+  DropReason ecn_threshold(PacketMeta& meta);
   bool burst_step();
   DropReason admit(Timestamp now, ByteSpan datagram, const PacketMeta& meta, std::uint64_t index,
                    bool duplicate);

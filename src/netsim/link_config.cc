@@ -28,6 +28,9 @@ Status LinkConfig::validate() const {
   if (!is_probability(reorder)) return Error::local("reorder must be between 0 and 1");
   if (!is_probability(duplicate)) return Error::local("duplicate must be between 0 and 1");
   if (!is_probability(corrupt)) return Error::local("corrupt must be between 0 and 1");
+  if (ce_threshold_packets != 0 && rate_bps == 0) {
+    return Error::local("an ECN marking threshold needs a rate (a queue to measure)");
+  }
   if (reorder > 0.0 && reorder_delay.count() == 0) {
     return Error::local("reorder needs a reorder delay above 0");
   }

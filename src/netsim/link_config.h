@@ -1,9 +1,10 @@
 // What one direction of an emulated link does to the datagrams offered to it.
 //
 // Order of effects for each offered datagram (see link.h):
-//   blackhole -> MTU -> exact drop list -> Bernoulli loss -> Gilbert-Elliott
-//   loss -> bottleneck queue (tail drop) -> corruption -> serialisation at
-//   `rate_bps` -> propagation `delay` + jitter (+ reorder delay)
+//   ECN rewrite -> blackhole -> MTU -> exact drop list -> Bernoulli loss ->
+//   Gilbert-Elliott loss -> bottleneck queue (tail drop, then the ECN
+//   marking threshold) -> corruption -> serialisation at `rate_bps` ->
+//   propagation `delay` + jitter (+ reorder delay)
 // and, independently, a duplicate copy that takes the same way from the
 // queue on.
 #pragma once
@@ -40,6 +41,20 @@ struct GilbertElliott {
   bool enabled() const { return p_good_to_bad > 0.0 || loss_in_good > 0.0; }
 };
 
+// What a middlebox at the link's entrance does to the ECN field (RFC 3168
+// codepoints in the low two bits: 0 Not-ECT, 1 ECT(1), 2 ECT(0), 3 CE).
+enum class EcnRewrite : std::uint8_t {
+  none,    // leave it
+  bleach,  // clear it to Not-ECT (a router that zeroes the TOS byte)
+  mangle,  // rewrite ECT(0) to ECT(1) (a broken remarking device)
+};
+
+// ECN codepoints as the link sees them.
+inline constexpr std::uint8_t kNotEct = 0;
+inline constexpr std::uint8_t kEct1 = 1;
+inline constexpr std::uint8_t kEct0 = 2;
+inline constexpr std::uint8_t kEcnCe = 3;
+
 struct LinkConfig {
   std::uint64_t rate_bps = 0;             // bottleneck rate; 0 = unlimited (no queue)
   Duration delay{0};                      // propagation delay, the floor of every delivery
@@ -55,6 +70,13 @@ struct LinkConfig {
   double corrupt = 0.0;                   // probability one random byte is changed
   std::size_t mtu = 0;                    // largest datagram (UDP payload bytes); 0 = no limit
   bool blackhole = false;                 // drop everything offered
+  EcnRewrite ecn_rewrite = EcnRewrite::none;  // applied before anything else
+  // Step-marking AQM (DCTCP-style threshold K, RFC 3168 "mark instead of
+  // drop"): a datagram arriving to find at least this many datagrams in the
+  // bottleneck queue is marked CE if it is ECN-capable (ECT(0), ECT(1) or
+  // CE) and dropped (DropReason::aqm) if it is Not-ECT. 0 = off; needs
+  // rate_bps > 0. The tail drop at queue_limit_bytes still applies to all.
+  std::size_t ce_threshold_packets = 0;
 
   // Checks ranges (probabilities in [0,1], durations in [0, kMaxLinkDelay],
   // rate <= kMaxRateBps). Every reason is a predicate on the named field.

@@ -12,6 +12,7 @@ const char* drop_reason_name(DropReason reason) {
     case DropReason::burst_loss: return "burst_loss";
     case DropReason::queue_full: return "queue_full";
     case DropReason::no_buffer: return "no_buffer";
+    case DropReason::aqm: return "aqm";
   }
   return "unknown";
 }

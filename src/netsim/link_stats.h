@@ -19,8 +19,9 @@ enum class DropReason : std::uint8_t {
   burst_loss,  // Gilbert-Elliott loss
   queue_full,  // bottleneck queue tail drop
   no_buffer,   // the link's packet store is exhausted
+  aqm,         // Not-ECT datagram above the ECN marking threshold
 };
-inline constexpr std::size_t kDropReasonCount = 8;
+inline constexpr std::size_t kDropReasonCount = 9;
 
 // "blackhole", "mtu", ... ("none" for DropReason::none).
 const char* drop_reason_name(DropReason reason);
@@ -33,6 +34,9 @@ struct LinkStats {
   std::uint64_t duplicated = 0;       // extra copies created
   std::uint64_t corrupted = 0;        // copies with a changed byte
   std::uint64_t reordered = 0;        // copies held back by the reorder delay
+  std::uint64_t ce_marked = 0;        // copies marked CE by the marking threshold
+  std::uint64_t ecn_bleached = 0;     // datagrams whose ECN field was cleared
+  std::uint64_t ecn_mangled = 0;      // datagrams rewritten from ECT(0) to ECT(1)
   std::array<std::uint64_t, kDropReasonCount> dropped{};  // by DropReason
   std::uint64_t max_queue_bytes = 0;  // bottleneck high-water mark
   std::uint64_t max_queue_packets = 0;

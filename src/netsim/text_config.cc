@@ -238,4 +238,20 @@ Status parse_schedule(std::string_view text, Schedule& up, Schedule& down) {
   return ok_status();
 }
 
+Result<EcnRewrite> parse_ecn_rewrite(std::string_view text) {
+  if (text == "none") return EcnRewrite::none;
+  if (text == "bleach") return EcnRewrite::bleach;
+  if (text == "mangle") return EcnRewrite::mangle;
+  return Error::local("must be none, bleach (clear the ECN field) or mangle (ECT(0) to ECT(1))");
+}
+
+Result<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > (1u << 24)) {
+    return Error::local("must be a whole number from 0 to 16777216, e.g. 10");
+  }
+  return value;
+}
+
 }  // namespace tquic::sim

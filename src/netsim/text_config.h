@@ -29,6 +29,11 @@ Result<std::uint64_t> parse_size(std::string_view text);
 // Gilbert-Elliott: "P_GB,P_BG[,LOSS_BAD[,LOSS_GOOD]]", each a probability,
 // e.g. "1%,25%" (bursts start 1% of the time, last 4 datagrams on average).
 Result<GilbertElliott> parse_burst_loss(std::string_view text);
+// ECN rewrite at a link's entrance: "none", "bleach" (clear the field) or
+// "mangle" (ECT(0) becomes ECT(1)).
+Result<EcnRewrite> parse_ecn_rewrite(std::string_view text);
+// A datagram count such as the ECN marking threshold: "10" (0 = off).
+Result<std::uint64_t> parse_count(std::string_view text);
 // Exact drop list: "3,7,10-12" (0-based offer indices, ranges inclusive).
 Result<std::vector<std::uint64_t>> parse_index_list(std::string_view text);
 

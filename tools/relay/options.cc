@@ -68,6 +68,16 @@ Status set_mtu(std::string_view v, LinkConfig& c) {
   return ok_status();
 }
 
+Status set_ecn_threshold(std::string_view v, LinkConfig& c) {
+  TQUIC_TRY_ASSIGN(std::uint64_t n, sim::parse_count(v));
+  c.ce_threshold_packets = static_cast<std::size_t>(n);
+  return ok_status();
+}
+Status set_ecn_rewrite(std::string_view v, LinkConfig& c) {
+  TQUIC_TRY_ASSIGN(c.ecn_rewrite, sim::parse_ecn_rewrite(v));
+  return ok_status();
+}
+
 struct LinkOption {
   std::string_view name;
   const char* example;  // nullptr: a flag without a value
@@ -81,7 +91,8 @@ constexpr LinkOption kLinkOptions[] = {
     {"reorder", "1%", set_reorder},       {"reorder-delay", "10ms", set_reorder_delay},
     {"duplicate", "0.1%", set_duplicate}, {"corrupt", "0.1%", set_corrupt},
     {"rate", "20mbit", set_rate},         {"queue", "256kb", set_queue},
-    {"mtu", "1500", set_mtu},
+    {"mtu", "1500", set_mtu},             {"ecn-threshold", "10", set_ecn_threshold},
+    {"ecn-rewrite", "bleach", set_ecn_rewrite},
 };
 
 const LinkOption* find_link_option(std::string_view name) {
@@ -299,6 +310,9 @@ impairments (each also as --up-NAME / --down-NAME for one direction; later optio
   --rate 20mbit         bottleneck rate (bit, kbit, mbit, gbit); 0 = unlimited
   --queue 256kb         bottleneck queue, tail drop when full (b, kb, mb; 0 = unlimited)
   --mtu 1500            drop datagrams with a larger UDP payload
+  --ecn-threshold 10    with --rate: mark ECN-capable datagrams CE (drop Not-ECT ones)
+                        when this many are queued; 0 = off
+  --ecn-rewrite bleach  none, bleach (clear the ECN field) or mangle (ECT(0) to ECT(1))
 
 options:
   --schedule 'at 2s blackhole 500ms; at 5s up rate 1mbit; at 8s loss 0%'

@@ -64,9 +64,10 @@ void print_direction(std::FILE* out, const char* name, const sim::Link& link, co
     std::fprintf(out, " %s=%llu", sim::drop_reason_name(reason), static_cast<ull>(s.drops(reason)));
   }
   std::fprintf(out,
-               " duplicated=%llu corrupted=%llu reordered=%llu send_failed=%llu client_gone=%llu"
-               " recv_errors=%llu max_queue_bytes=%llu left_in_link=%zu\n",
+               " duplicated=%llu corrupted=%llu reordered=%llu ce_marked=%llu ecn_bleached=%llu ecn_mangled=%llu"
+               " send_failed=%llu client_gone=%llu recv_errors=%llu max_queue_bytes=%llu left_in_link=%zu\n",
                static_cast<ull>(s.duplicated), static_cast<ull>(s.corrupted), static_cast<ull>(s.reordered),
+               static_cast<ull>(s.ce_marked), static_cast<ull>(s.ecn_bleached), static_cast<ull>(s.ecn_mangled),
                static_cast<ull>(c.send_failed), static_cast<ull>(c.client_gone),
                static_cast<ull>(c.recv_errors), static_cast<ull>(s.max_queue_bytes), link.queued());
 }
@@ -177,7 +178,11 @@ bool Relay::handle_event(std::uint64_t tag, std::string& error) {
 }
 
 int Relay::receive(int fd, DirectionCounters& counters) {
-  for (std::size_t i = 0; i < kBatch; ++i) recv_->msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+  for (std::size_t i = 0; i < kBatch; ++i) {
+    recv_->msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+    recv_->msgs[i].msg_hdr.msg_control = recv_->control[i];
+    recv_->msgs[i].msg_hdr.msg_controllen = kRxControl;
+  }
   const int n = recvmmsg(fd, recv_->msgs, kBatch, MSG_DONTWAIT, nullptr);
   if (n < 0) {
     // ECONNREFUSED etc. (ICMP from a missing upstream) are counted, not fatal.
@@ -185,6 +190,24 @@ int Relay::receive(int fd, DirectionCounters& counters) {
     return 0;
   }
   return n;
+}
+
+// The ECN field of received datagram `i` (RFC 3168), carried through the link.
+std::uint8_t Relay::received_ecn(std::size_t i) const {
+  const msghdr& h = recv_->msgs[i].msg_hdr;
+  io::RxDatagram rx;
+  io::apply_rx_control(ByteSpan(recv_->control[i], std::min<std::size_t>(h.msg_controllen, kRxControl)), rx);
+  return static_cast<std::uint8_t>(rx.ecn);
+}
+
+// Asks for the link's ECN codepoint on send `i` (IP_TOS / IPV6_TCLASS).
+void Relay::set_send_ecn(std::size_t i, const sim::Address& to, std::uint8_t ecn) {
+  msghdr& h = send_->msgs[i].msg_hdr;
+  h.msg_control = send_->control[i];
+  io::TxDatagram d;
+  d.remote.family = to.family == sim::Address::Family::ipv6 ? AddressFamily::ipv6 : AddressFamily::ipv4;
+  d.ecn = static_cast<io::Ecn>(ecn & 3);
+  io::write_tx_control(h, d, 0, NetAddress{});
 }
 
 void Relay::read_listen() {
@@ -201,7 +224,8 @@ void Relay::read_listen() {
       const Client& c = clients_[static_cast<std::size_t>(index)];
       const ByteSpan data(recv_->buffers.get() + static_cast<std::size_t>(i) * kRecvBufferBytes,
                           recv_->msgs[i].msg_len);
-      up_.enqueue(t, data, sim::PacketMeta{from, options_.upstream, client_tag(static_cast<std::size_t>(index), c.generation), 0});
+      up_.enqueue(t, data, sim::PacketMeta{from, options_.upstream, client_tag(static_cast<std::size_t>(index), c.generation),
+                                           received_ecn(static_cast<std::size_t>(i))});
     }
     if (n < static_cast<int>(kBatch)) return;
   }
@@ -216,7 +240,8 @@ void Relay::read_client(std::size_t index) {
     for (int i = 0; i < n; ++i) {
       const ByteSpan data(recv_->buffers.get() + static_cast<std::size_t>(i) * kRecvBufferBytes,
                           recv_->msgs[i].msg_len);
-      down_.enqueue(t, data, sim::PacketMeta{options_.upstream, c.address, client_tag(index, c.generation), 0});
+      down_.enqueue(t, data, sim::PacketMeta{options_.upstream, c.address, client_tag(index, c.generation),
+                                             received_ecn(static_cast<std::size_t>(i))});
     }
     if (n < static_cast<int>(kBatch)) return;
   }
@@ -296,6 +321,7 @@ std::size_t Relay::flush_up(Timestamp t) {
     b.msgs[i] = mmsghdr{};
     b.msgs[i].msg_hdr.msg_iov = &b.iov[i];
     b.msgs[i].msg_hdr.msg_iovlen = 1;
+    set_send_ecn(i, options_.upstream, d.meta.ecn);
   }
   for (std::size_t first = 0; first < n;) {  // one sendmmsg per run of the same client
     std::size_t end = first + 1;
@@ -319,6 +345,7 @@ std::size_t Relay::flush_down(Timestamp t) {
     b.msgs[i].msg_hdr.msg_namelen = to_sockaddr(d.meta.dst, b.names[i]);
     b.msgs[i].msg_hdr.msg_iov = &b.iov[i];
     b.msgs[i].msg_hdr.msg_iovlen = 1;
+    set_send_ecn(i, d.meta.dst, d.meta.ecn);
   }
   if (n > 0) send_run(listen_fd_, 0, n, down_counters_);
   for (std::size_t i = 0; i < n; ++i) down_.release(b.deliveries[i]);

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "io/cmsg.h"
 #include "netsim/link.h"
 #include "options.h"
 
@@ -60,16 +61,19 @@ class Relay {
     Timestamp last_seen{};
     bool active = false;
   };
+  static constexpr std::size_t kRxControl = 64;  // IP_TOS / IPV6_TCLASS
   struct RecvBatch {
     std::unique_ptr<std::uint8_t[]> buffers;
     mmsghdr msgs[kBatch];
     iovec iov[kBatch];
     sockaddr_storage names[kBatch];
+    alignas(cmsghdr) std::uint8_t control[kBatch][kRxControl];
   };
   struct SendBatch {
     mmsghdr msgs[kBatch];
     iovec iov[kBatch];
     sockaddr_storage names[kBatch];
+    alignas(cmsghdr) std::uint8_t control[kBatch][io::kTxControlSpace];
     sim::Delivery deliveries[kBatch];
     int fds[kBatch];
   };
@@ -78,6 +82,8 @@ class Relay {
   void init_batches();
   bool handle_event(std::uint64_t tag, std::string& error);
   void read_listen();
+  std::uint8_t received_ecn(std::size_t i) const;
+  void set_send_ecn(std::size_t i, const sim::Address& to, std::uint8_t ecn);
   void read_client(std::size_t index);
   int receive(int fd, DirectionCounters& counters);
   int find_or_add_client(const sim::Address& address, Timestamp now);

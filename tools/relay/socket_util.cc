@@ -37,6 +37,10 @@ int new_socket(sim::Address::Family family, int buffer_bytes, std::string& error
     return -1;
   }
   raise_buffers(fd, buffer_bytes);
+  // Report the ECN field of received datagrams (it travels through the link).
+  const int on = 1;
+  if (family == sim::Address::Family::ipv6) (void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof on);
+  (void)setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
   return fd;
 }
 

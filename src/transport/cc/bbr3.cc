@@ -108,6 +108,7 @@ void Bbr3::update_congestion_signals(const RateSample& rs) {
   if (!model_.loss_round_start()) return;
   adapt_lower_bounds_from_congestion();
   check_startup_high_loss();
+  check_ecn_too_high();
   model_.end_loss_round(sampler_.delivered());
 }
 
@@ -224,11 +225,16 @@ void Bbr3::handle_congestion_event(const LossEvent& ev, Timestamp largest_lost_t
   bound_cwnd_for_model();
 }
 
-// Classic ECN-CE is a congestion signal for the short-term model (bw_lo /
-// inflight_lo adapt once per round); the window is not cut here.
+// Classic ECN-CE (RFC 3168) as a loss-like signal inside the model, not a
+// window cut: every marked packet counts max_datagram_size bytes for the
+// round. Any mark makes the round congested for the short-term model
+// (bw_lo / inflight_lo, once per round outside probing); a round with more
+// than kEcnThresh of its bytes marked ends Startup and bounds inflight_hi
+// while probing, as a loss rate above kLossThresh does (check_ecn_too_high).
 void Bbr3::handle_ecn_ce(const EcnCeEvent& ev) {
   ensure_initialized(ev.now);
-  model_.note_ecn_ce();
+  model_.note_ecn_ce(ev.ce_count_increase * max_datagram_size_);
+  if (state_ == State::startup) check_ecn_too_high();
 }
 
 void Bbr3::handle_spurious_congestion_event(Timestamp /*now*/) {

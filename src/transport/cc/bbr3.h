@@ -82,6 +82,7 @@ class Bbr3 final : public CongestionController {
   void reset_full_bw();
   void check_full_bw_reached(const RateSample& rs);
   void check_startup_high_loss();
+  void check_ecn_too_high();
   void check_startup_done();
   void enter_drain();
   void check_drain_done(Timestamp now, std::uint64_t bytes_in_flight);

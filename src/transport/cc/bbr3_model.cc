@@ -55,6 +55,7 @@ void Bbr3Model::advance_latest_delivery_signals(const RateSample& rs) {
 void Bbr3Model::reset_congestion_signals() {
   loss_in_round_ = false;
   ecn_in_round_ = false;
+  ce_in_round_ = 0;
   loss_events_in_round_ = 0;
   lost_in_round_ = 0;
   bw_latest_ = 0;
@@ -73,9 +74,15 @@ bool Bbr3Model::loss_rate_in_round_too_high(std::uint64_t delivered) const {
   return static_cast<double>(lost_in_round_) > K::kLossThresh * sent;
 }
 
+bool Bbr3Model::ecn_rate_in_round_too_high(std::uint64_t delivered) const {
+  const std::uint64_t delivered_in_round = delivered - delivered_at_loss_round_start_;
+  return ce_in_round_ > 0 && static_cast<double>(ce_in_round_) > K::kEcnThresh * static_cast<double>(delivered_in_round);
+}
+
 void Bbr3Model::end_loss_round(std::uint64_t delivered) {
   loss_in_round_ = false;
   ecn_in_round_ = false;
+  ce_in_round_ = 0;
   loss_events_in_round_ = 0;
   lost_in_round_ = 0;
   delivered_at_loss_round_start_ = delivered;

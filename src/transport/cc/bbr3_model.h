@@ -31,6 +31,9 @@ struct Bbr3Constants {
   static constexpr double kFullBwThresh = 1.25;
   static constexpr std::uint32_t kFullBwCount = 3;
   static constexpr std::uint32_t kStartupFullLossCount = 6;
+  // Largest tolerated fraction of CE-marked bytes per round (the Linux
+  // BBRv3 bbr_ecn_thresh); above it inflight is "too high", as for loss.
+  static constexpr double kEcnThresh = 0.5;
   static constexpr std::uint64_t kExtraAckedFilterLen = 10;  // rounds
   static constexpr Duration kProbeRttDuration = 200ms;
 };
@@ -65,7 +68,14 @@ class Bbr3Model {
   void advance_latest_delivery_signals(const RateSample& rs);
   void reset_congestion_signals();
   void note_loss(std::uint64_t bytes_lost);
-  void note_ecn_ce() { ecn_in_round_ = true; }
+  void note_ecn_ce(std::uint64_t ce_bytes) {
+    ecn_in_round_ = true;
+    ce_in_round_ += ce_bytes;
+  }
+  // More than kEcnThresh of the bytes delivered in this loss round were
+  // CE-marked.
+  bool ecn_rate_in_round_too_high(std::uint64_t delivered) const;
+  std::uint64_t ce_in_round() const { return ce_in_round_; }
   bool loss_round_start() const { return loss_round_start_; }
   bool loss_in_round() const { return loss_in_round_; }
   std::uint32_t loss_events_in_round() const { return loss_events_in_round_; }
@@ -124,6 +134,7 @@ class Bbr3Model {
   bool loss_round_start_ = false;
   bool loss_in_round_ = false;
   bool ecn_in_round_ = false;
+  std::uint64_t ce_in_round_ = 0;  // bytes reported CE-marked in this loss round
   std::uint32_t loss_events_in_round_ = 0;
   std::uint64_t lost_in_round_ = 0;
   std::uint64_t delivered_at_loss_round_start_ = 0;

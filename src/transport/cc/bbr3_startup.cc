@@ -49,6 +49,25 @@ void Bbr3::check_startup_high_loss() {
   model_.set_inflight_hi(std::max(bdp, model_.inflight_latest()));
 }
 
+// Too many CE marks in the loss round: in Startup the pipe and the
+// marking queue are full (like high loss; Linux BBRv3's
+// bbr_check_ecn_too_high_in_startup), checked at every CE report because
+// Startup's 2.77x pacing fills a buffer within a round, and only once the
+// round holds kStartupFullLossCount marked datagrams (as for loss events);
+// while probing for bandwidth, inflight is too high (BBRIsInflightTooHigh
+// with its ECN term), checked at the end of the round.
+void Bbr3::check_ecn_too_high() {
+  if (!model_.ecn_rate_in_round_too_high(sampler_.delivered())) return;
+  if (state_ == State::startup && !filled_pipe_) {
+    if (model_.ce_in_round() < K::kStartupFullLossCount * max_datagram_size_) return;
+    filled_pipe_ = true;
+    const std::uint64_t bdp = model_.bdp_multiple(model_.max_bw(), 1.0, initial_window());
+    model_.set_inflight_hi(std::max(bdp, model_.inflight_latest()));
+    return;
+  }
+  if (bw_probe_samples_) handle_inflight_too_high(false, model_.inflight_latest());
+}
+
 void Bbr3::check_startup_done() {
   if (state_ == State::startup && filled_pipe_) enter_drain();
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_ecn.h"
 #include "transport/connection/conn_paths.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_sent.h"
@@ -41,8 +42,11 @@ struct AckSink {
   ConnectionState& s;
   PathState& path;
   Timestamp now;
+  std::uint64_t ect0_acked = 0;  // ECN validation (RFC 9000 §13.4.2.1)
+  std::uint64_t ect0_lost = 0;
   void on_packet_acked(PacketNumberSpace space, const SentPacket& p) {
     if (s.qlog) qlog_packet_acked(s, p);
+    ect0_acked += p.ecn_ect0;
     if (p.in_flight)
       s.cc_acked.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
     on_packet_acked_frames(s, p.frames_ref, space);
@@ -50,6 +54,7 @@ struct AckSink {
   void on_packet_lost(PacketNumberSpace space, const SentPacket& p) {
     if (s.qlog) qlog_packet_lost(s, path, space, p, now);  // before its frame records are released
     if (!p.pmtu_probe) ++s.stats.packets_lost;  // a lost probe says nothing about the path's loss
+    ect0_lost += p.ecn_ect0;
     if (p.in_flight && !p.pmtu_probe)
       s.cc_lost.push_back({p.packet_number, p.sent_bytes, p.time_sent, snapshot_of(path, space, p.packet_number)});
     on_packet_lost_frames(s, p.frames_ref);
@@ -57,11 +62,13 @@ struct AckSink {
   void on_packet_discarded(PacketNumberSpace, const SentPacket& p) { s.sent_frames.release(p.frames_ref); }
 };
 
+// RFC 9002 Appendix B.6 order: losses, then ECN-CE (B.7), then acknowledgments.
 void feed_congestion_controller(ConnectionState& s, PathState& path, const LossSummary& loss,
-                                bool new_rtt_sample, Timestamp now) {
+                                bool new_rtt_sample, Timestamp now, const EcnCeEvent* ce = nullptr) {
   const std::uint64_t inflight = path.recovery->bytes_in_flight();
   if (!s.cc_lost.empty())
     path.cc->on_congestion_event(LossEvent{now, s.cc_lost, loss.persistent_congestion, inflight});
+  if (ce) path.cc->on_ecn_ce(*ce);
   if (!s.cc_acked.empty()) {
     const RttEstimator& rtt = path.recovery->rtt();
     RttSnapshot snap{rtt.latest_rtt(), rtt.smoothed_rtt(), rtt.min_rtt(), new_rtt_sample};
@@ -70,6 +77,15 @@ void feed_congestion_controller(ConnectionState& s, PathState& path, const LossS
   path.pacer.set_rate(now, path.cc->pacing_rate());
   s.cc_acked.clear();
   s.cc_lost.clear();
+}
+
+// RFC 9002 Appendix B.7: the recovery period a CE increase starts is keyed
+// to the send time of the largest acknowledged packet, so one round of
+// marks reduces the window once. If that packet is not newly acknowledged
+// (it was declared lost before), `now` covers everything sent so far.
+Timestamp ce_reference_time(const AckOutcome& o, const wire::AckFrame& f, Timestamp now) {
+  if (o.packets_acked > 0 && o.largest_newly_acked == f.largest_acknowledged) return o.largest_newly_acked_time_sent;
+  return now;
 }
 
 Duration decode_ack_delay(const ConnectionState& s, const wire::AckFrame& f, PacketNumberSpace space) {
@@ -124,7 +140,10 @@ Status on_ack_frame(ConnectionState& s, const wire::AckFrame& f, const FrameCont
   if (s.qlog) qlog_packets_acked(s, ctx.space, ctx.now);
   if (ctx.space == PacketNumberSpace::application_data && outcome->packets_acked > 0 && s.one_rtt.installed())
     s.one_rtt.on_packet_acked(outcome->largest_newly_acked);
-  feed_congestion_controller(s, path, outcome->loss, outcome->rtt_updated, ctx.now);
+  const EcnCeEvent ce{ctx.now, ce_reference_time(*outcome, f, ctx.now),
+                      ecn_on_ack_frame(s, f, ctx.space, sink.ect0_acked), path.recovery->bytes_in_flight()};
+  ecn_on_marked_lost(s, sink.ect0_lost);  // after the acknowledged marked packets were counted
+  feed_congestion_controller(s, path, outcome->loss, outcome->rtt_updated, ctx.now, ce.ce_count_increase ? &ce : nullptr);
   if (outcome->loss.persistent_congestion && ctx.space == PacketNumberSpace::application_data)
     maybe_fall_back_to_base_mtu(s, 0, true, ctx.now);
   if (s.qlog) qlog_metrics(s, ctx.now);
@@ -136,6 +155,7 @@ void on_loss_timeouts(ConnectionState& s, Timestamp now) {
     if (!p || p->recovery->loss_detection_timer() > now) continue;
     AckSink sink{s, *p, now};
     const TimeoutOutcome t = p->recovery->on_loss_detection_timeout(now, sink);
+    ecn_on_marked_lost(s, sink.ect0_lost);
     feed_congestion_controller(s, *p, t.loss, false, now);
     if (t.action == TimeoutAction::pto_probe || t.action == TimeoutAction::anti_deadlock_probe) {
       ++s.stats.pto_count;

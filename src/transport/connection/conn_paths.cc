@@ -57,6 +57,7 @@ PathState* new_path(ConnectionState& s, const PathTuple& tuple) {
     p->pacer = Pacer(1200, s.config.gso_segments);
     p->max_datagram_size = 1200;
     p->peer_cid_seq = base.peer_cid_seq;
+    p->ecn.reset(s.config.enable_ecn);  // RFC 9000 §9.4 / §13.4.2: validate ECN on every new path
     s.paths[i] = std::move(p);
     return s.paths[i].get();
   }

@@ -234,6 +234,8 @@ Status Connection::on_datagram(MutByteSpan datagram, const PathTuple& tuple, Ecn
     return ok_status();
   }
   if (s.phase == ConnPhase::closing) {  // RFC 9000 §10.2.1: answer with CONNECTION_CLOSE only
+    ++s.stats.packets_dropped;          // not processed, as while draining
+    if (s.qlog) qlog_packet_dropped(s, nullptr, datagram.size(), "general", now);
     s.close_frame_pending = true;
     return ok_status();
   }

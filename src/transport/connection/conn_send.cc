@@ -7,6 +7,7 @@
 #include "crypto/packet_protection.h"
 #include "transport/connection/conn_ack.h"
 #include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_ecn.h"
 #include "transport/connection/conn_paths.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_send.h"
@@ -22,6 +23,7 @@ constexpr std::size_t kMinInitialDatagram = 1200;  // RFC 9000 §14.1
 struct Limits {
   bool cwnd_allows = true;   // congestion control and pacing allow new in-flight data
   bool pmtu_probe = false;   // this datagram is a DPLPMTUD probe: PING + PADDING only
+  bool ect0 = false;         // the datagram is sent with ECT(0) (RFC 9000 §13.4.2)
 };
 
 wire::EncryptionLevel level_of(PacketNumberSpace space, const ConnectionState& s) {
@@ -163,6 +165,8 @@ Result<std::size_t> build_packet(ConnectionState& s, PathState& path, PacketNumb
   p.in_flight = b.ack_eliciting || b.padded;
   p.zero_rtt = level == wire::EncryptionLevel::zero_rtt;
   p.pmtu_probe = lim.pmtu_probe;
+  p.ecn_ect0 = lim.ect0;
+  ecn_on_packet_sent(s, path, space, lim.ect0);
   if (lim.pmtu_probe) p.frames_ref = s.sent_frames.add(p.frames_ref, {SentFrameKind::pmtu_probe, false, 0, kNoFramesRef, path.id, packet_len});
   TQUIC_TRY(record_sent_packet(s, recovery_path(s), p));
   if (p.in_flight) recovery_path(s).pacer.on_sent(now, packet_len);  // ACK-only packets are not paced
@@ -184,8 +188,10 @@ Limits current_limits(const ConnectionState& s, const PathState& path, Timestamp
 }
 
 // One datagram: packets of every level that has something, coalesced.
-Result<std::size_t> build_datagram(ConnectionState& s, PathState& path, MutByteSpan dgram, Timestamp now) {
-  const Limits lim = current_limits(s, path, now);
+Result<std::size_t> build_datagram(ConnectionState& s, PathState& path, MutByteSpan dgram, EcnMark mark,
+                                   Timestamp now) {
+  Limits lim = current_limits(s, path, now);
+  lim.ect0 = mark == EcnMark::ect0;
   std::array<PacketNumberSpace, 3> order{PacketNumberSpace::initial, PacketNumberSpace::handshake,
                                          PacketNumberSpace::application_data};
   std::array<bool, 3> want{};
@@ -274,11 +280,12 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
     seg = static_cast<std::uint16_t>(std::min<std::uint64_t>(seg, s.peer_params.max_udp_payload_size));
   std::size_t offset = 0;
   const std::uint16_t max_segments = s.phase == ConnPhase::closing ? 1 : s.config.gso_segments;
-  while (t.segments < max_segments && offset + seg <= buffer.size()) {
+  const EcnMark mark = ecn_mark_for_train(s, path, now);  // one mark per train (one GSO send)
+  while (t.segments < max_segments && offset + seg <= buffer.size() && ecn_train_may_grow(path, mark)) {
     const std::uint64_t budget = amplification_budget(path);
     const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(seg, budget));
     if (size < kMinInitialDatagram && !path.validated && s.role == wire::Role::server) break;
-    auto n = build_datagram(s, path, buffer.subspan(offset, size), now);
+    auto n = build_datagram(s, path, buffer.subspan(offset, size), mark, now);
     if (!n) {
       close_with_error(s, n.error(), now);
       break;
@@ -286,6 +293,7 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
     if (*n == 0) break;
     offset += *n;
     ++t.segments;
+    ecn_on_datagram_sent(path, mark);
     path.bytes_sent += *n;
     s.stats.bytes_sent += *n;
     if (*n < seg) break;  // a short datagram ends the train
@@ -303,6 +311,7 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
   t.bytes = offset;
   t.segment_size = t.segments == 1 ? static_cast<std::uint16_t>(offset) : seg;
   t.tuple = path.tuple;
+  t.ecn = t.segments ? mark : EcnMark::not_ect;
   if (s.qlog) qlog_sync(s, now);
   return t;
 }

@@ -36,6 +36,7 @@ std::unique_ptr<PathState> make_path(const ConnectionState& s, std::uint64_t id,
   p->cc = make_congestion_controller(s.config.congestion_control, cc);
   p->max_datagram_size = s.config.initial_max_datagram_size;
   p->pacer = Pacer(p->max_datagram_size, s.config.gso_segments);
+  p->ecn.reset(s.config.enable_ecn);
   return p;
 }
 

@@ -12,6 +12,7 @@
 //   conn_timers.cc   next_deadline and on_timeout
 //   conn_paths.cc    path validation, migration, NAT rebinding
 //   conn_cids.cc     connection IDs of both sides
+//   conn_ecn.cc      ECN marking, validation and the CE congestion signal
 // Only one thread ever touches a ConnectionState (HOTPATH rule 4).
 #pragma once
 
@@ -39,6 +40,7 @@
 #include "transport/connection/sent_frames.h"
 #include "transport/flow/flow_controller.h"
 #include "transport/recovery/delivery_rate.h"
+#include "transport/recovery/ecn_validator.h"
 #include "transport/recovery/loss_detection.h"
 #include "transport/recovery/received_packet_tracker.h"
 #include "transport/stream/recv_buffer.h"
@@ -88,6 +90,7 @@ struct PacketSpace {
   bool discarded = false;
   std::uint8_t probes_pending = 0;  // PTO probes to send in this space
   std::uint64_t largest_acked_ack = 0;  // for ack-of-ack pruning
+  EcnSpaceAccounting ecn;  // ECT(0) sent and ECN counts reported (RFC 9000 §13.4)
 };
 
 struct PathState {
@@ -117,6 +120,8 @@ struct PathState {
   // Delivery-rate state of every sent packet, per space, indexed by
   // pn & (size - 1); kept as large as the sent-packet window.
   std::array<std::vector<DeliveryRateSnapshot>, 3> snapshots;
+  // ECN validation of this path (RFC 9000 §13.4.2, conn_ecn.cc).
+  EcnValidator ecn;
 };
 
 struct PeerCid {

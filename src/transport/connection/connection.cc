@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "transport/connection/conn_qlog.h"
+#include "transport/connection/conn_ecn.h"
 #include "transport/connection/conn_state.h"
 #include "wire/frame_encoder.h"
 
@@ -76,6 +77,7 @@ ConnectionStats Connection::stats() const {
   st.max_datagram_size = s.path().max_datagram_size;
   st.key_updates = s.one_rtt.installed() ? s.one_rtt.key_phase() : 0;
   st.qlog_records = s.qlog ? s.qlog->trace.records() : 0;
+  ecn_fill_stats(s, st);
   return st;
 }
 

@@ -40,6 +40,10 @@ struct ConnectionConfig {
   std::uint16_t max_datagram_size_ceiling = 1452;  // DPLPMTUD search ceiling
   bool enable_pmtud = true;
 
+  // --- ECN (RFC 9000 §13.4): received marks are always counted and
+  //     reported; this decides whether we mark (and validate) our packets ---
+  bool enable_ecn = true;
+
   // --- extensions ---
   std::uint64_t max_datagram_frame_size = 0;  // RFC 9221; 0 disables DATAGRAM
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "base/time.h"
+#include "transport/recovery/ecn_validator.h"
 
 namespace tquic::transport {
 
@@ -28,6 +29,18 @@ struct ConnectionStats {
   std::uint64_t pacing_rate = 0;
   std::uint16_t max_datagram_size = 0;
   std::uint64_t qlog_records = 0;  // qlog records written (0 when qlog is off)
+  // ECN (RFC 9000 §13.4): packets we sent with ECT(0), the CE increase the
+  // peer reported in validated ACK frames, the marks on packets we received
+  // (all spaces), and the validation of the active path.
+  std::uint64_t ecn_ect0_sent = 0;
+  std::uint64_t ecn_ce_reported = 0;
+  std::uint64_t ecn_congestion_events = 0;    // ACK frames whose CE increase went to congestion control
+  std::uint64_t ecn_ect0_received = 0;
+  std::uint64_t ecn_ect1_received = 0;
+  std::uint64_t ecn_ce_received = 0;
+  std::uint64_t ecn_validation_failures = 0;  // paths whose validation failed
+  EcnValidationState ecn_state = EcnValidationState::disabled;
+  EcnFailure ecn_failure = EcnFailure::none;
 };
 
 }  // namespace tquic::transport

@@ -39,6 +39,7 @@ struct SentPacket {
   bool in_flight = false;   // counts toward bytes_in_flight (ack-eliciting or PADDING)
   bool zero_rtt = false;    // 0-RTT packet: discarded if 0-RTT is rejected
   bool pmtu_probe = false;  // loss is no congestion signal (RFC 9000 §14.4)
+  bool ecn_ect0 = false;    // sent with ECT(0): counts in ECN validation (RFC 9000 §13.4.2)
   SentPacketState state = SentPacketState::never_sent;  // managed by SentPacketMap
 };
 

@@ -344,6 +344,71 @@ TEST(RelayE2e, ExactDropListAndScheduledBlackhole) {
   EXPECT_EQ(counters(relay.out(), "down")["blackhole"], 10) << relay.out();
 }
 
+// The ECN field of a datagram from a socket with IP_TOS = `ecn`, as the
+// receiving socket (IP_RECVTOS) sees it after the relay; -1 if none arrived.
+int ecn_through_relay(const std::vector<std::string>& extra, int ecn, std::string& stats) {
+  Udp server;
+  Udp client;
+  const int on = 1;
+  setsockopt(server.fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof on);
+  setsockopt(client.fd, IPPROTO_IP, IP_TOS, &ecn, sizeof ecn);
+  RelayProcess relay;
+  std::vector<std::string> args{"--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:" + std::to_string(server.port),
+                                "--stats"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const std::uint16_t port = relay.start(args);
+  if (port == 0) return -2;
+  const char byte = 'e';
+  client.send_to(port, &byte, 1);
+  pollfd p{server.fd, POLLIN, 0};
+  int got = -1;
+  if (poll(&p, 1, 2000) == 1) {
+    char buf[16];
+    alignas(cmsghdr) char control[64];
+    iovec iov{buf, sizeof buf};
+    msghdr h{};
+    h.msg_iov = &iov;
+    h.msg_iovlen = 1;
+    h.msg_control = control;
+    h.msg_controllen = sizeof control;
+    if (recvmsg(server.fd, &h, MSG_DONTWAIT) == 1) {
+      got = 0;
+      for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c))
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TOS) got = *CMSG_DATA(c) & 3;
+    }
+  }
+  relay.finish(SIGTERM, 3000);
+  stats = relay.out();
+  return got;
+}
+
+TEST(RelayE2e, EcnFieldIsCarriedRewrittenOrMarked) {
+  SKIP_WITHOUT_RELAY();
+  constexpr int kEct0 = 2, kEct1 = 1, kCe = 3;
+  std::string stats;
+  EXPECT_EQ(ecn_through_relay({}, kEct0, stats), kEct0) << stats;
+  EXPECT_EQ(ecn_through_relay({}, kCe, stats), kCe) << stats;
+  EXPECT_EQ(ecn_through_relay({"--up-ecn-rewrite", "mangle"}, kEct0, stats), kEct1) << stats;
+  EXPECT_EQ(counters(stats, "up")["ecn_mangled"], 1) << stats;
+  EXPECT_EQ(ecn_through_relay({"--ecn-rewrite", "bleach"}, kEct0, stats), 0) << stats;
+  EXPECT_EQ(counters(stats, "up")["ecn_bleached"], 1) << stats;
+  // A threshold of 1 with a slow link: a lone datagram finds the queue empty.
+  EXPECT_EQ(ecn_through_relay({"--rate", "1mbit", "--ecn-threshold", "1"}, kEct0, stats), kEct0) << stats;
+}
+
+TEST(RelayE2e, EcnOptionsAreChecked) {
+  SKIP_WITHOUT_RELAY();
+  RelayProcess relay;
+  ASSERT_TRUE(relay.spawn({"--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--ecn-rewrite", "paint"}));
+  EXPECT_EQ(relay.finish(0, 3000), 2);
+  EXPECT_EQ(relay.err(),
+            "relay: --ecn-rewrite 'paint' must be none, bleach (clear the ECN field) or mangle (ECT(0) to ECT(1))\n");
+  RelayProcess no_rate;
+  ASSERT_TRUE(no_rate.spawn({"--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:9", "--ecn-threshold", "10"}));
+  EXPECT_EQ(no_rate.finish(0, 3000), 2);
+  EXPECT_NE(no_rate.err().find("rate"), std::string::npos) << no_rate.err();
+}
+
 TEST(RelayE2e, BadOptionIsOneLineAndExitCode2) {
   SKIP_WITHOUT_RELAY();
   RelayProcess relay;

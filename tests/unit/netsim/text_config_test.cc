@@ -139,5 +139,15 @@ TEST(TextConfig, ScheduleErrorsAddNothing) {
   EXPECT_EQ(up.pending(), 2u);
 }
 
+TEST(TextConfig, EcnRewriteAndCounts) {
+  EXPECT_EQ(*parse_ecn_rewrite("none"), EcnRewrite::none);
+  EXPECT_EQ(*parse_ecn_rewrite("bleach"), EcnRewrite::bleach);
+  EXPECT_EQ(*parse_ecn_rewrite("mangle"), EcnRewrite::mangle);
+  for (const char* bad : {"", "Bleach", "ect1", "bleach "}) EXPECT_FALSE(parse_ecn_rewrite(bad)) << bad;
+  EXPECT_EQ(*parse_count("0"), 0u);
+  EXPECT_EQ(*parse_count("10"), 10u);
+  for (const char* bad : {"", "-1", "10p", "1e3", "16777217"}) EXPECT_FALSE(parse_count(bad)) << bad;
+}
+
 }  // namespace
 }  // namespace tquic::sim

@@ -1,7 +1,8 @@
 // Test support for the congestion controllers: a hand driver for unit-level
 // event sequences, and a tiny deterministic single-bottleneck link model in
-// virtual time (rate R, base RTT D, drop-tail buffer B, seeded Bernoulli
-// loss after the bottleneck) that drives a controller and a pacer like a
+// virtual time (rate R, base RTT D, drop-tail buffer B, optional ECN-CE
+// marking above a queue threshold, seeded Bernoulli loss after the
+// bottleneck) that drives a controller and a pacer like a
 // connection would: always backlogged, ACK per packet, packet-threshold (3)
 // and time-threshold (9/8 RTT) loss detection as in RFC 9002 section 6.1.
 #pragma once
@@ -74,6 +75,10 @@ struct LinkParams {
   std::uint64_t seed = 1;
   std::uint64_t packet_size = 1200;
   bool paced = true;  // use the pacer (else window-only bursts)
+  // Step ECN marking: a packet that finds at least this many bytes queued
+  // is marked CE; its ACK reports the mark (on_ecn_ce before on_ack, as
+  // RFC 9002 Appendix B.6 orders them). 0 = off.
+  std::uint64_t ce_threshold = 0;
 };
 
 class LinkSim {
@@ -114,6 +119,7 @@ class LinkSim {
   Timestamp now() const { return now_; }
   std::uint64_t delivered_bytes() const { return delivered_; }
   std::uint64_t lost_packets() const { return lost_packets_; }
+  std::uint64_t ce_marks() const { return ce_marks_; }
   std::uint64_t bytes_in_flight() const { return bytes_in_flight_; }
   Duration smoothed_rtt() const { return srtt_; }
   Duration min_rtt() const { return min_rtt_; }
@@ -130,6 +136,7 @@ class LinkSim {
   struct PendingAck {
     Timestamp time;
     std::uint64_t pn;
+    bool ce = false;
   };
 
   void send_one() {
@@ -147,14 +154,16 @@ class LinkSim {
   void enqueue_at_bottleneck(const CcPacket& pkt) {
     if (drop_filter_ && drop_filter_(pkt.packet_number, now_)) return;
     Timestamp depart = now_;
+    bool ce = false;
     if (p_.rate != 0) {
       if (queue_bytes() + pkt.bytes > p_.buffer) return;  // tail drop
+      ce = p_.ce_threshold != 0 && queue_bytes() >= p_.ce_threshold;
       depart = std::max(now_, link_free_at_) +
                Duration(static_cast<std::int64_t>(pkt.bytes * 1'000'000'000ull / p_.rate));
       link_free_at_ = depart;
     }
     if (p_.loss_rate > 0 && uniform_(rng_) < p_.loss_rate) return;  // lost after the link
-    acks_.push_back(PendingAck{depart + p_.base_rtt, pkt.packet_number});
+    acks_.push_back(PendingAck{depart + p_.base_rtt, pkt.packet_number, ce});
   }
 
   Record* find(std::uint64_t pn) {
@@ -184,6 +193,10 @@ class LinkSim {
     delivered_ += r->packet.bytes;
     largest_acked_ = std::max(largest_acked_, a.pn);
     update_rtt(now_ - r->packet.time_sent);
+    if (a.ce) {
+      ++ce_marks_;
+      cc_.on_ecn_ce({now_, r->packet.time_sent, 1, bytes_in_flight_});
+    }
     acked_buf_.assign(1, r->packet);
     cc_.on_ack({now_, acked_buf_, RttSnapshot{now_ - r->packet.time_sent, srtt_, min_rtt_, true},
                 bytes_in_flight_});
@@ -229,6 +242,7 @@ class LinkSim {
   std::uint64_t bytes_in_flight_ = 0;
   std::uint64_t delivered_ = 0;
   std::uint64_t lost_packets_ = 0;
+  std::uint64_t ce_marks_ = 0;
   std::deque<Record> records_;
   std::deque<PendingAck> acks_;
   std::vector<CcPacket> acked_buf_;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <ctime>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <random>
 #include <vector>
@@ -79,6 +80,7 @@ inline std::vector<std::uint8_t> seed(std::uint8_t v) { return std::vector<std::
 struct InFlight {
   Timestamp arrival;
   std::vector<std::uint8_t> bytes;
+  EcnMark ecn = EcnMark::not_ect;  // the IP header's ECN field, as the receiver sees it
 };
 
 // Drives two connections; datagrams from A reach B after `delay` unless the
@@ -102,6 +104,11 @@ struct Pipe {
   std::size_t mtu = 65535;            // larger datagrams are dropped (both directions)
   bool rebind_client = false;         // deliver client datagrams from `rebound_tuple`
   std::uint64_t datagrams = 0;
+  // What the network does to the ECN field of each datagram (default: keeps
+  // it), e.g. bleaching, remarking, or CE marks of a congested queue.
+  std::function<EcnMark(EcnMark mark, bool to_server, ByteSpan datagram)> ecn_path;
+  std::function<bool(EcnMark mark, bool to_server)> drop_if;  // e.g. a path that drops ECT datagrams
+  std::uint64_t ect0_datagrams[2] = {0, 0};  // sent with ECT(0): [to_server, to_client]
   std::vector<ConnectionEvent> client_events, server_events;
 
   explicit Pipe(ConnectionConfig cfg = {}) : config(cfg) {}
@@ -136,13 +143,17 @@ struct Pipe {
       auto t = from.write_train(tx, now);
       ASSERT_TRUE(t);
       if (t->segments == 0) return;
+      const bool upstream = &q == &this->to_server;
       for (std::size_t off = 0; off < t->bytes; off += t->segment_size) {
         const std::size_t n = std::min<std::size_t>(t->segment_size, t->bytes - off);
         ++datagrams;
+        ect0_datagrams[upstream ? 0 : 1] += t->ecn == EcnMark::ect0;
         if (n > mtu) continue;
         if (loss > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < loss) continue;
-        q.push_back({now + delay, std::vector<std::uint8_t>(tx.begin() + static_cast<long>(off),
-                                                            tx.begin() + static_cast<long>(off + n))});
+        if (drop_if && drop_if(t->ecn, upstream)) continue;
+        std::vector<std::uint8_t> bytes(tx.begin() + static_cast<long>(off), tx.begin() + static_cast<long>(off + n));
+        const EcnMark ecn = ecn_path ? ecn_path(t->ecn, upstream, bytes) : t->ecn;
+        q.push_back({now + delay, std::move(bytes), ecn});
       }
     }
     FAIL() << "write_train never ran dry";
@@ -171,12 +182,12 @@ struct Pipe {
       if (!server) accept_server(d.bytes);
       PathTuple seen = server_tuple;
       if (rebind_client) seen.remote = client_tuple.local;
-      ASSERT_TRUE(server->on_datagram(d.bytes, seen, EcnMark::not_ect, now));
+      ASSERT_TRUE(server->on_datagram(d.bytes, seen, d.ecn, now));
     }
     while (!to_client.empty() && to_client.front().arrival <= now) {
       auto d = std::move(to_client.front());
       to_client.pop_front();
-      ASSERT_TRUE(client->on_datagram(d.bytes, client_tuple, EcnMark::not_ect, now));
+      ASSERT_TRUE(client->on_datagram(d.bytes, client_tuple, d.ecn, now));
     }
     if (client->next_deadline() <= now) client->on_timeout(now);
     if (server && server->next_deadline() <= now) server->on_timeout(now);
