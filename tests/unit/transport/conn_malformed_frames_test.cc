@@ -29,7 +29,7 @@ struct Case {
   std::uint64_t frame_type;
 };
 
-std::vector<std::uint8_t> stream_frame() { return Bytes().u8(0x0a).v(0).v(3).raw({'a', 'b', 'c'}).data; }
+std::vector<std::uint8_t> stream_abc() { return Bytes().u8(0x0a).v(0).v(3).raw({'a', 'b', 'c'}).data; }
 std::vector<std::uint8_t> ack_of(std::uint64_t largest) { return Bytes().u8(0x02).v(largest).v(0).v(0).v(0).data; }
 std::vector<std::uint8_t> new_token() { return Bytes().u8(0x07).v(4).raw({1, 2, 3, 4}).data; }
 std::vector<std::uint8_t> new_cid() {
@@ -43,7 +43,7 @@ std::vector<Case> cases() {
   std::vector<Case> v = {
       // --- RFC 9000 §12.4 Table 3 "Pkts": Initial and Handshake carry only
       //     PADDING, PING, ACK, CRYPTO and CONNECTION_CLOSE 0x1c ---
-      {"StreamInInitial", At::server_mid_handshake, L::initial, stream_frame(), C::PROTOCOL_VIOLATION, 0x0a},
+      {"StreamInInitial", At::server_mid_handshake, L::initial, stream_abc(), C::PROTOCOL_VIOLATION, 0x0a},
       {"StreamInHandshake", At::server_mid_handshake, L::handshake, Bytes().u8(0x08).v(0).u8('x').data,
        C::PROTOCOL_VIOLATION, 0x08},
       {"MaxDataInInitial", At::server_mid_handshake, L::initial, Bytes().u8(0x10).v(100000).data,
@@ -64,7 +64,7 @@ std::vector<Case> cases() {
       {"AckFrequencyInHandshake", At::server_mid_handshake, L::handshake, ack_frequency(), C::PROTOCOL_VIOLATION,
        0xaf},
       {"ImmediateAckInInitial", At::server_mid_handshake, L::initial, {0x1f}, C::PROTOCOL_VIOLATION, 0x1f},
-      {"PingThenStreamInInitial", At::server_mid_handshake, L::initial, Bytes().u8(0x01).append(stream_frame()).data,
+      {"PingThenStreamInInitial", At::server_mid_handshake, L::initial, Bytes().u8(0x01).append(stream_abc()).data,
        C::PROTOCOL_VIOLATION, 0x0a},
       {"MaxStreamsInHandshakeAtClient", At::client_unconfirmed, L::handshake, Bytes().u8(0x12).v(10).data,
        C::PROTOCOL_VIOLATION, 0x12},

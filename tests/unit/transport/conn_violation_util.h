@@ -159,4 +159,47 @@ inline void expect_still_open(Pipe& p, Connection& c) {
 
 constexpr std::uint64_t code_of(TransportErrorCode c) { return static_cast<std::uint64_t>(c); }
 
+// --- frames used by several files ---
+
+// STREAM with OFF and LEN bits (0x0e/0x0f): `n` bytes of 0x5a at `offset`.
+inline std::vector<std::uint8_t> stream_frame(std::uint64_t id, std::uint64_t offset, std::size_t n,
+                                              bool fin = false) {
+  return Bytes().u8(fin ? 0x0f : 0x0e).v(id).v(offset).v(n).fill(n, 0x5a).data;
+}
+inline std::vector<std::uint8_t> reset_stream(std::uint64_t id, std::uint64_t final_size, std::uint64_t code = 7) {
+  return Bytes().u8(0x04).v(id).v(code).v(final_size).data;
+}
+inline std::vector<std::uint8_t> stop_sending(std::uint64_t id) { return Bytes().u8(0x05).v(id).v(3).data; }
+inline std::vector<std::uint8_t> max_stream_data(std::uint64_t id, std::uint64_t max) {
+  return Bytes().u8(0x11).v(id).v(max).data;
+}
+inline std::vector<std::uint8_t> stream_data_blocked(std::uint64_t id, std::uint64_t at) {
+  return Bytes().u8(0x15).v(id).v(at).data;
+}
+
+// A sequence of payloads handed to one side of an established pair: every
+// one but the last is legal; the last closes the connection with `code`.
+struct SequenceCase {
+  const char* name;
+  bool at_server;  // the server receives them (else the client)
+  std::vector<std::vector<std::uint8_t>> payloads;
+  TransportErrorCode code;
+  std::uint64_t frame_type;
+};
+
+inline void run_sequence(Pipe& p, const SequenceCase& c) {
+  Connection& victim = c.at_server ? *p.server : *p.client;
+  Connection& peer = c.at_server ? *p.client : *p.server;
+  for (std::size_t i = 0; i < c.payloads.size(); ++i) {
+    inject(p, victim, wire::EncryptionLevel::one_rtt, c.payloads[i]);
+    if (i + 1 < c.payloads.size()) {
+      ASSERT_FALSE(victim.close_info().closed)
+          << "payload " << i << " closed early: " << victim.close_info().reason;
+    }
+  }
+  expect_connection_error(p, victim, peer, c.code, c.frame_type);
+}
+
+inline std::string case_name(const ::testing::TestParamInfo<SequenceCase>& i) { return i.param.name; }
+
 }  // namespace tquic::transport::testing
