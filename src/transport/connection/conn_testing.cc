@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "transport/connection/conn_frames.h"
 
 namespace tquic::transport {
@@ -13,6 +15,10 @@ void Connection::process_payload_for_testing(wire::EncryptionLevel level, MutByt
   const std::uint64_t largest = s.space(space).largest_rx_pn;
   const std::uint64_t pn = largest == crypto::kNoPacketNumber ? 0 : largest;
   FrameContext ctx{level, space, &s.path(), now, pn};
+  // Addressed to our oldest active CID, the one a peer that has not migrated
+  // keeps using.
+  for (const LocalCid& l : s.local_cids)
+    if (!l.cid.empty() && !l.retired) ctx.dcid_sequence = std::min(ctx.dcid_sequence, l.sequence);
   auto r = process_frames(s, payload, ctx);
   if (!r && r.error().kind != ErrorKind::blocked) close_with_error(s, r.error(), now);
 }
