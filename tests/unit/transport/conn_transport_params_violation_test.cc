@@ -237,3 +237,38 @@ TEST(TransportParamsFromServer, RetrySourceCidWithoutRetry) {
 
 }  // namespace
 }  // namespace tquic::transport::testing
+
+namespace tquic::transport::testing {
+namespace {
+
+// RFC 9221 §3: a client that stores max_datagram_frame_size with its 0-RTT
+// state MUST close with PROTOCOL_VIOLATION if the server's new value is
+// smaller. tquic's client does not send DATAGRAM frames before the handshake
+// (max_datagram_payload() is 0 until the server's parameters arrive), so it
+// does not store the value for that use and takes the new one as it is.
+// Should 0-RTT datagrams ever be allowed, this test is where the check's
+// absence shows.
+TEST(TransportParamsFromServer, DatagramLimitIsNotUsedFromRememberedParameters) {
+  ConnectionConfig cfg;
+  cfg.max_datagram_frame_size = 1400;
+  Pipe first(cfg);
+  ASSERT_TRUE(establish(first));
+  ASSERT_TRUE(first.run_until([&] { return !first.client->session_ticket().empty(); }));
+  ClientOptions o;
+  o.session_ticket = first.client->session_ticket();
+  o.remembered_params = first.client->session_params();
+
+  Pipe second(cfg);
+  second.stls = std::move(first.stls);  // same server: the ticket resumes
+  second.start_client(std::move(o));
+  EXPECT_EQ(second.client->max_datagram_payload(), 0u) << "no DATAGRAM in 0-RTT";
+  second.config.max_datagram_frame_size = 500;  // the server comes back with less
+  ASSERT_TRUE(second.run_until([&] { return second.client->is_established() && second.server->is_established(); }));
+  EXPECT_TRUE(second.client->is_resumed());
+  EXPECT_FALSE(second.client->close_info().closed) << second.client->close_info().reason;
+  EXPECT_GT(second.client->max_datagram_payload(), 0u);
+  EXPECT_LE(second.client->max_datagram_payload(), 500u);
+}
+
+}  // namespace
+}  // namespace tquic::transport::testing
