@@ -42,10 +42,19 @@ void retire_below(ConnectionState& s, std::uint64_t prior_to) {
   }
 }
 
+// True if the peer chose a zero-length connection ID in the handshake, so we
+// send it packets with an empty DCID. (Not peer_cids[0]: that slot empties
+// when its CID is retired.)
+bool peer_uses_zero_length_cid(const ConnectionState& s) {
+  const auto& scid = s.peer_params.initial_source_connection_id;
+  return s.peer_params_received && scid && scid->empty();
+}
+
 }  // namespace
 
 Status on_new_connection_id(ConnectionState& s, const wire::NewConnectionIdFrame& f) {
-  if (s.peer_cids[0].cid.empty())
+  // §19.15: PROTOCOL_VIOLATION when we send packets with a zero-length DCID.
+  if (peer_uses_zero_length_cid(s))
     return cid_error("NEW_CONNECTION_ID for a zero-length connection ID");
   if (PeerCid* existing = find_peer(s, f.sequence_number)) {
     if (!(existing->cid == f.connection_id) || existing->reset_token != f.stateless_reset_token)
@@ -76,9 +85,13 @@ Status on_new_connection_id(ConnectionState& s, const wire::NewConnectionIdFrame
 }
 
 Status on_retire_connection_id(ConnectionState& s, const wire::RetireConnectionIdFrame& f,
-                               const FrameContext&) {
+                               const FrameContext& ctx) {
   if (f.sequence_number >= s.next_local_cid_seq)
     return cid_error("RETIRE_CONNECTION_ID for a connection ID never issued");
+  // §19.16: it MUST NOT name the CID of the packet carrying it; the peer MAY
+  // treat that as PROTOCOL_VIOLATION, and we do.
+  if (f.sequence_number == ctx.dcid_sequence)
+    return cid_error("RETIRE_CONNECTION_ID for the connection ID it was sent to");
   for (LocalCid& l : s.local_cids) {
     if (l.cid.empty() || l.sequence != f.sequence_number || l.retired) continue;
     l.retired = true;
@@ -124,6 +137,20 @@ void requeue_retire_connection_id(ConnectionState& s, std::uint64_t sequence) {
     p.retire_pending = true;
     return;
   }
+}
+
+bool cid_frames_pending(const ConnectionState& s) {
+  for (const LocalCid& l : s.local_cids)
+    if (!l.cid.empty() && !l.retired && l.new_cid_pending) return true;
+  for (const PeerCid& p : s.peer_cids)
+    if (!p.cid.empty() && p.retire_pending) return true;
+  return false;
+}
+
+std::uint64_t local_cid_sequence(const ConnectionState& s, const wire::ConnectionId& cid) {
+  for (const LocalCid& l : s.local_cids)
+    if (!l.retired && !l.cid.empty() && l.cid == cid) return l.sequence;
+  return kNoCidSequence;
 }
 
 const PeerCid* peer_cid_for(const ConnectionState& s, const PathState& path) {

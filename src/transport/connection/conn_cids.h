@@ -12,6 +12,10 @@ Status on_retire_connection_id(ConnectionState& s, const wire::RetireConnectionI
                                const FrameContext& ctx);
 void requeue_new_connection_id(ConnectionState& s, std::uint64_t sequence);
 void requeue_retire_connection_id(ConnectionState& s, std::uint64_t sequence);
+// A NEW_CONNECTION_ID or RETIRE_CONNECTION_ID frame waits to be sent.
+bool cid_frames_pending(const ConnectionState& s);
+// Sequence number of our (unretired) CID `cid`; kNoCidSequence if none.
+std::uint64_t local_cid_sequence(const ConnectionState& s, const wire::ConnectionId& cid);
 // The peer CID used on `path` (falls back to the first usable one).
 const PeerCid* peer_cid_for(const ConnectionState& s, const PathState& path);
 // Picks an unused peer CID for a new path; nullptr if none is available.

@@ -179,6 +179,17 @@ struct Handler {
   }
 };
 
+// RFC 9000 §19.19: CONNECTION_CLOSE names "the type of frame that triggered
+// the error". Errors raised below the frame handlers (stream buffers, flow
+// control, TLS) do not know it, and a decoded STREAM frame no longer knows
+// whether its OFF bit was set: the type as it was on the wire is used.
+Status blame_frame(Status st, std::uint64_t wire_type) {
+  if (st || st.error().kind != ErrorKind::transport) return st;
+  Error e = st.error();
+  e.frame_type = wire_type;
+  return e;
+}
+
 }  // namespace
 
 Result<FrameSummary> process_frames(ConnectionState& s, MutByteSpan payload, const FrameContext& ctx) {
@@ -188,12 +199,15 @@ Result<FrameSummary> process_frames(ConnectionState& s, MutByteSpan payload, con
   ByteReader r(payload);
   Handler h{s, ctx};
   while (!r.empty()) {
+    ByteReader type_reader = r;
+    std::uint64_t wire_type = 0;
+    (void)wire::read_varint(type_reader, wire_type);  // decode_frame reports a truncated type
     TQUIC_TRY_ASSIGN(wire::Frame f, wire::decode_frame(r));
     const wire::FrameType t = wire::frame_type_of(f);
-    TQUIC_TRY(wire::check_frame_allowed(t, ctx.level));
+    TQUIC_TRY(blame_frame(wire::check_frame_allowed(t, ctx.level), wire_type));
     sum.ack_eliciting |= wire::is_ack_eliciting(t);
     sum.probing_only &= wire::is_probing_frame(t);
-    TQUIC_TRY(std::visit(h, f));
+    TQUIC_TRY(blame_frame(std::visit(h, f), wire_type));
     if (s.phase == ConnPhase::draining || s.phase == ConnPhase::closed) break;
   }
   return sum;

@@ -6,12 +6,17 @@
 
 namespace tquic::transport {
 
+inline constexpr std::uint64_t kNoCidSequence = ~std::uint64_t{0};
+
 struct FrameContext {
   wire::EncryptionLevel level;
   PacketNumberSpace space;
   PathState* path;       // the path the packet arrived on (may be a new one)
   Timestamp now;
   std::uint64_t packet_number;
+  // Sequence number of our connection ID the packet was addressed to
+  // (short headers only; kNoCidSequence otherwise).
+  std::uint64_t dcid_sequence = kNoCidSequence;
 };
 
 struct FrameSummary {

@@ -177,7 +177,8 @@ bool has_app_data_to_send(const ConnectionState& s, const PathState& path) {
          s.stream_limits.max_streams_pending(StreamDirection::bidi) ||
          s.stream_limits.max_streams_pending(StreamDirection::uni) ||
          s.stream_limits.streams_blocked_pending(StreamDirection::bidi) ||
-         s.stream_limits.streams_blocked_pending(StreamDirection::uni) || s.conn_tx.blocked_pending();
+         s.stream_limits.streams_blocked_pending(StreamDirection::uni) || s.conn_tx.blocked_pending() ||
+         cid_frames_pending(s);
 }
 
 bool write_ack_frame(PacketBuild& b) {

@@ -7,6 +7,7 @@
 #include "crypto/packet_protection.h"
 #include "crypto/retry_integrity.h"
 #include "crypto/initial_secrets.h"
+#include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_frames.h"
 #include "transport/connection/conn_paths.h"
 #include "transport/connection/conn_qlog.h"
@@ -154,6 +155,7 @@ Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader
   if (path) path->bytes_received += packet.size();  // anti-amplification credit (RFC 9000 §8.1)
   if (s.qlog) qlog_packet_received(s, h, o.packet, o.level, packet.size(), now);
   FrameContext ctx{o.level, space_of(o.level), path, now, pn};
+  if (!h.is_long_header()) ctx.dcid_sequence = local_cid_sequence(s, h.dcid);
   auto frames = process_frames(s, o.packet.payload, ctx);
   if (!frames) {
     if (frames.error().kind != ErrorKind::blocked) return frames.error();

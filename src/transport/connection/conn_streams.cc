@@ -37,6 +37,14 @@ Stream* find_stream(const ConnectionState& s, StreamId id) {
 // of its type; frames for streams we never opened are errors. Returns
 // nullptr for a stream that existed but is already finished and collected.
 Result<Stream*> stream_for_frame(ConnectionState& s, StreamId id, bool receiving, std::uint64_t frame_type) {
+  // §19.4, §19.5, §19.8, §19.10, §19.13: a frame for a part of the stream
+  // that does not exist on our side (our sending part of a receive-only
+  // stream, our receiving part of a send-only one), open or not.
+  if (receiving ? !local_can_receive(id, s.role) : !local_can_send(id, s.role))
+    return Error::transport(TransportErrorCode::STREAM_STATE_ERROR,
+                            receiving ? "frame for the receiving part of a send-only stream"
+                                      : "frame for the sending part of a receive-only stream",
+                            frame_type);
   if (Stream* st = find_stream(s, id)) return st;
   const StreamPart part = receiving ? StreamPart::receiving : StreamPart::sending;
   TQUIC_TRY_ASSIGN(StreamOpening opening, s.stream_limits.on_frame_for_stream(id, part, frame_type));
