@@ -41,17 +41,22 @@ class Results {
   double ratio(const std::string& name, const std::string& baseline) const {
     return has(name) && has(baseline) ? ns(name) / ns(baseline) : 0.0;
   }
-  void record(const std::string& name, double ns, bool from_median) {
-    if (from_median) {
-      ns_[name] = ns;
-      median_[name] = true;
-    } else if (!median_[name]) {
-      ns_[name] = ns;
-    }
+  // CPU nanoseconds per iteration whatever the benchmark's time type (with
+  // MeasureProcessCPUTime(): every thread of the process).
+  double cpu_ns(const std::string& name) const {
+    auto it = cpu_ns_.find(name);
+    return it == cpu_ns_.end() ? 0.0 : it->second;
+  }
+  void record(const std::string& name, double ns, double cpu_ns, bool from_median) {
+    if (!from_median && median_[name]) return;
+    if (from_median) median_[name] = true;
+    ns_[name] = ns;
+    cpu_ns_[name] = cpu_ns;
   }
 
  private:
   std::map<std::string, double> ns_;
+  std::map<std::string, double> cpu_ns_;
   std::map<std::string, bool> median_;
 };
 
@@ -93,10 +98,12 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       if (r.error_occurred) continue;
       const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
       if (r.run_type != Run::RT_Iteration && !median) continue;
-      const bool real = r.run_name.time_type == "real_time" || r.run_name.time_type == "manual_time";
-      const double t = real ? r.GetAdjustedRealTime() : r.GetAdjustedCPUTime();
-      results_.record(r.run_name.function_name,
-                      t * 1e9 / benchmark::GetTimeUnitMultiplier(r.time_unit), median);
+      // time_type is e.g. "real_time", "process_time/real_time", "manual_time".
+      const std::string& tt = r.run_name.time_type;
+      const bool real = tt.find("real_time") != std::string::npos || tt == "manual_time";
+      const double to_ns = 1e9 / benchmark::GetTimeUnitMultiplier(r.time_unit);
+      const double cpu = r.GetAdjustedCPUTime() * to_ns;
+      results_.record(r.run_name.function_name, real ? r.GetAdjustedRealTime() * to_ns : cpu, cpu, median);
     }
   }
 
