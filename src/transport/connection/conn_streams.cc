@@ -141,6 +141,16 @@ bool Connection::stream_fin_received(StreamId id) const {
   return stream_index(id) < opened;
 }
 
+bool Connection::stream_send_terminal(StreamId id) const {
+  const Stream* st = find_stream(*s_, id);
+  if (st) return st->send && st->send->is_terminal();
+  if (!local_can_send(id, s_->role)) return false;
+  const StreamDirection dir = stream_direction(id);
+  const std::uint64_t opened = is_locally_initiated(id, s_->role) ? s_->stream_limits.local_opened(dir)
+                                                                  : s_->stream_limits.peer_opened(dir);
+  return stream_index(id) < opened;
+}
+
 Status Connection::stream_reset(StreamId id, std::uint64_t app_error) {
   ConnectionState& s = *s_;
   Stream* st = find_stream(s, id);

@@ -128,6 +128,10 @@ class Connection {
   ByteSpan stream_peek(StreamId id) const;
   std::size_t stream_consume(StreamId id, std::size_t n);
   bool stream_fin_received(StreamId id) const;  // everything up to FIN was read
+  // The sending part is over (RFC 9000 §3.1 "Data Recvd" or "Reset Recvd"):
+  // every byte and the FIN were acknowledged, or the reset was. Also true
+  // for a stream already collected; false for one never opened.
+  bool stream_send_terminal(StreamId id) const;
   Status stream_reset(StreamId id, std::uint64_t app_error);
   Status stream_stop_sending(StreamId id, std::uint64_t app_error);
   Status stream_set_priority(StreamId id, StreamPriority priority);

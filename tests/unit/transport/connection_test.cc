@@ -61,6 +61,30 @@ TEST(Connection, StreamTransferArrivesIntact) {
   EXPECT_EQ(transfer(p, data), data);
 }
 
+TEST(Connection, SendSideTerminalOnceEverythingIsAcknowledged) {
+  Pipe p;
+  ASSERT_TRUE(p.handshake());
+  auto id = p.client->open_stream(true);
+  ASSERT_TRUE(id);
+  EXPECT_FALSE(p.client->stream_send_terminal(*id + 4));  // never opened
+  auto data = pattern(50'000);
+  auto n = p.client->stream_write(*id, data, true);
+  ASSERT_TRUE(n);
+  ASSERT_EQ(*n, data.size());
+  EXPECT_FALSE(p.client->stream_send_terminal(*id));  // nothing sent yet
+  EXPECT_TRUE(p.run_until([&] { return p.client->stream_send_terminal(*id); }));
+  // Acknowledged means delivered: the server holds the whole stream.
+  std::size_t got = 0;
+  for (ByteSpan v = p.server->stream_peek(*id); !v.empty(); v = p.server->stream_peek(*id))
+    got += p.server->stream_consume(*id, v.size());
+  EXPECT_EQ(got, data.size());
+  EXPECT_TRUE(p.server->stream_fin_received(*id));
+  EXPECT_FALSE(p.server->stream_send_terminal(*id));  // the server never finished its side
+  // A reset send side becomes terminal once the RESET_STREAM is acknowledged.
+  ASSERT_TRUE(p.server->stream_reset(*id, 7));
+  EXPECT_TRUE(p.run_until([&] { return p.server->stream_send_terminal(*id); }));
+}
+
 TEST(Connection, TransferSurvivesRandomLoss) {
   Pipe p;
   ASSERT_TRUE(p.handshake());
