@@ -133,7 +133,6 @@ int path_verdict_http_status(PathVerdict v) {
   switch (v) {
     case PathVerdict::ok: return 200;
     case PathVerdict::too_long: return 414;
-    case PathVerdict::escapes_root: return 404;
     default: return 400;
   }
 }

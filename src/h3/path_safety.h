@@ -53,9 +53,10 @@ NormalizedPath normalize_request_path(std::string_view raw, std::span<char> out)
 // "ok", "escapes_root", ... for logs.
 const char* path_verdict_name(PathVerdict v);
 
-// The status a file server should answer with: 414 for too_long, 404 for
-// escapes_root (do not confirm anything about what lies outside the root),
-// 400 for the other rejections, 200 for ok.
+// The status a file server should answer with: 414 for too_long, 400 for
+// every other rejection (escapes_root included: the verdict is reached from
+// the text alone, so it says nothing about what lies outside the root),
+// 200 for ok.
 int path_verdict_http_status(PathVerdict v);
 
 }  // namespace tquic::h3

@@ -135,7 +135,7 @@ TEST(H3PathSafety, ResultNeverContainsDotSegments) {
 
 TEST(H3PathSafety, HttpStatus) {
   EXPECT_EQ(path_verdict_http_status(PathVerdict::ok), 200);
-  EXPECT_EQ(path_verdict_http_status(PathVerdict::escapes_root), 404);
+  EXPECT_EQ(path_verdict_http_status(PathVerdict::escapes_root), 400);
   EXPECT_EQ(path_verdict_http_status(PathVerdict::too_long), 414);
   EXPECT_EQ(path_verdict_http_status(PathVerdict::bad_escape), 400);
   EXPECT_EQ(path_verdict_http_status(PathVerdict::backslash), 400);
