@@ -259,13 +259,25 @@ struct H3Pipe {
     return ok;
   }
 
-  // Runs for `d` of virtual time (or until nothing is left to happen).
+  // When the next datagram arrives or timer fires (after sending what is ready).
+  Timestamp next_activity() {
+    pipe.flush(*pipe.client, pipe.to_server);
+    if (pipe.server) pipe.flush(*pipe.server, pipe.to_client);
+    Timestamp next = pipe.client->next_deadline();
+    if (pipe.server) next = std::min(next, pipe.server->next_deadline());
+    if (!pipe.to_server.empty()) next = std::min(next, pipe.to_server.front().arrival);
+    if (!pipe.to_client.empty()) next = std::min(next, pipe.to_client.front().arrival);
+    return next;
+  }
+
+  // Runs exactly `d` of virtual time: whatever happens before its end.
   void run_for(Duration d) {
     const Timestamp end = pipe.now + d;
-    while (pipe.now < end) {
+    while (next_activity() <= end) {
       step();
       if (::testing::Test::HasFatalFailure()) return;
     }
+    pipe.now = end;
   }
 
   bool handshake() {
