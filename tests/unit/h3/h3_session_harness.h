@@ -204,6 +204,12 @@ struct H3Pipe {
     pipe.ctls = h3_client_tls();
   }
 
+  // Starts over with another connection configuration (before handshake()).
+  void configure(const transport::ConnectionConfig& cfg) {
+    pipe = transport::testing::Pipe(cfg);
+    pipe.ctls = h3_client_tls();
+  }
+
   Connection& client() { return *pipe.client; }
   Connection& server() { return *pipe.server; }
   Timestamp now() const { return pipe.now; }

@@ -316,5 +316,72 @@ TEST_F(FileServerFixture, RequestsWithTheDynamicTable) {
   EXPECT_EQ(enc.unacknowledged_sections(), 0u);
 }
 
+// A send buffer of a few kilobytes: send_body() keeps taking part of what
+// it is offered, DATA frame headers get split, and `writable` drives the
+// rest; the bytes must still arrive exactly.
+struct TinySendBuffer : FileServerFixture {
+  TinySendBuffer() {
+    transport::ConnectionConfig cfg = h3_connection_config();
+    cfg.max_send_buffer_per_stream = 2500;
+    p.configure(cfg);
+  }
+};
+
+TEST_F(TinySendBuffer, LargeFilesArriveIntactUnderBackpressure) {
+  files.files["odd"] = pattern(300'001, 5);
+  start();
+  const Exchange& big = fetch("/big.bin");
+  EXPECT_EQ(big.status, 200);
+  EXPECT_TRUE(big.body == files.files["big.bin"]);
+  std::vector<StreamId> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(get("/odd"));
+  ASSERT_TRUE(p.run_until([&] {
+    return std::all_of(ids.begin(), ids.end(), [&](StreamId id) { return client->exchanges[id].ended(); });
+  }));
+  for (StreamId id : ids) EXPECT_TRUE(client->exchanges[id].body == files.files["odd"]);
+  EXPECT_GT(client->count(SessionEventType::data), 10u);
+  EXPECT_EQ(files.open_handles(), 0u);
+}
+
+TEST_F(TinySendBuffer, ClientUploadUnderBackpressure) {
+  // A server that keeps the request content and answers once it is complete.
+  RecordingSide upload_server(wire::Role::server);
+  upload_server.on_event = [&](Connection& c, const SessionEvent& ev, Timestamp) {
+    if (ev.type == SessionEventType::finished) {
+      EXPECT_TRUE(upload_server.session.send_response(c, ev.stream_id, 201, {}, true));
+    }
+  };
+  client = std::make_unique<RecordingSide>(wire::Role::client);
+  p.attach_server(upload_server);
+  p.attach_client(*client);
+  ASSERT_TRUE(p.handshake());
+  RequestSpec r;
+  r.method = "PUT";
+  r.authority = "localhost";
+  r.path = "/upload";
+  auto id = client->session.submit_request(p.client(), r, false, p.now());
+  ASSERT_TRUE(id);
+  const std::string body = pattern(100'000, 11);
+  std::size_t sent = 0;
+  std::size_t partial = 0;
+  ASSERT_TRUE(p.run_until([&] {
+    if (sent < body.size()) {
+      // Offer up to 7000 bytes at a time, as a reader of a file would.
+      const std::size_t n = std::min<std::size_t>(7000, body.size() - sent);
+      auto taken = client->session.send_body(p.client(), *id, bytes(body).subspan(sent, n), sent + n == body.size());
+      EXPECT_TRUE(taken) << taken.error().reason;
+      if (taken) {
+        if (*taken < n) ++partial;
+        sent += *taken;
+      }
+    }
+    return client->exchanges[*id].ended();
+  }));
+  EXPECT_GT(partial, 0u);
+  EXPECT_EQ(client->exchanges[*id].status, 201);
+  EXPECT_TRUE(upload_server.exchanges[*id].finished);
+  EXPECT_TRUE(upload_server.exchanges[*id].body == body);
+}
+
 }  // namespace
 }  // namespace tquic::h3::test
