@@ -75,28 +75,19 @@ void FileResponder::serve_file(Session& session, transport::Connection& conn, tr
     return respond_empty(session, conn, id, 416, extra);
   }
   const bool partial = range.kind == RangeKind::satisfiable;
-  const std::uint64_t first = partial ? range.first : 0;
-  const std::uint64_t end = partial ? range.last + 1 : file.size;
+  const Transfer t{id, file.handle, partial ? range.first : 0, partial ? range.last + 1 : file.size};
   char length[20];
-  const std::size_t length_size = format_decimal(end - first, length);
-  FieldLine lines[3] = {{"content-length", std::string_view(length, length_size)},
+  FieldLine lines[3] = {{"content-length", std::string_view(length, format_decimal(t.end - t.offset, length))},
                         {"accept-ranges", "bytes"},
                         {}};
-  std::size_t count = 2;
-  if (partial) {
-    const std::size_t n = format_content_range(range, file.size, content_range);
-    lines[count++] = FieldLine{"content-range", std::string_view(content_range, n)};
-  }
-  const bool no_body = head || end == first;
-  const auto sent = session.send_response(conn, id, partial ? 206 : 200,
-                                          std::span<const FieldLine>(lines, count), no_body);
-  if (!sent || no_body) {
-    files_.close(file.handle);
-    if (sent) ++stats_.responses;
-    return;
-  }
-  ++stats_.responses;
-  transfers_.push_back(Transfer{id, file.handle, first, end});
+  if (partial) lines[2] = FieldLine{"content-range", std::string_view(content_range, format_content_range(range, file.size, content_range))};
+  const bool no_body = head || t.end == t.offset;
+  const bool sent = session.send_response(conn, id, partial ? 206 : 200,
+                                          std::span<const FieldLine>(lines, partial ? 3 : 2), no_body)
+                        .ok();
+  if (sent) ++stats_.responses;
+  if (!sent || no_body) return files_.close(file.handle);
+  transfers_.push_back(t);
   pump(session, conn, transfers_.size() - 1, now);
 }
 

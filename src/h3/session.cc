@@ -252,57 +252,52 @@ void Session::on_stream_writable(Call& c, transport::StreamId id) {
   }
 }
 
+void Session::on_connection_closed(transport::Connection& conn) {
+  closing_ = true;
+  if (closed_reported_) return;
+  closed_reported_ = true;
+  SessionEvent out;
+  out.type = SessionEventType::closed;
+  out.error_code = conn.close_info().error_code;
+  out.by_peer = conn.close_info().by_peer;
+  emit(out);
+}
+
+void Session::on_stream_event(Call& c, const transport::ConnectionEvent& ev) {
+  using T = transport::ConnectionEventType;
+  const transport::StreamId id = ev.stream_id;
+  switch (ev.type) {
+    case T::stream_opened: return on_stream_opened(c, id);
+    case T::stream_readable:
+      if (PeerUniStream* u = find_uni(id)) return on_uni_readable(c, *u);
+      if (MessageStream* s = find(id)) process_message(c, *s);
+      return;
+    case T::stream_writable: return on_stream_writable(c, id);
+    case T::stream_reset:
+      if (transport::is_uni(id)) return on_uni_reset(c, id);
+      return on_peer_reset(c, id, ev.error_code);
+    case T::stream_stop_sending:
+      if (id == control_id_ || id == encoder_id_ || id == decoder_id_) {  // §6.2.1
+        return connection_error(c, h3_error(H3Error::H3_CLOSED_CRITICAL_STREAM, "peer stopped a critical stream"));
+      }
+      return on_peer_stop_sending(c, id, ev.error_code);
+    default: return;
+  }
+}
+
 void Session::on_connection_event(transport::Connection& conn, const transport::ConnectionEvent& ev,
                                   Timestamp now) {
   using T = transport::ConnectionEventType;
-  Call c{conn, now};
-  if (ev.type == T::closed) {
-    closing_ = true;
-    if (!closed_reported_) {
-      closed_reported_ = true;
-      SessionEvent out;
-      out.type = SessionEventType::closed;
-      out.error_code = conn.close_info().error_code;
-      out.by_peer = conn.close_info().by_peer;
-      emit(out);
-    }
-    return;
-  }
+  if (ev.type == T::closed) return on_connection_closed(conn);
   if (closing_) return;
+  Call c{conn, now};
   ensure_started(c);
-  switch (ev.type) {
-    case T::stream_opened: on_stream_opened(c, ev.stream_id); break;
-    case T::stream_readable:
-      if (PeerUniStream* u = find_uni(ev.stream_id)) {
-        on_uni_readable(c, *u);
-      } else if (MessageStream* s = find(ev.stream_id)) {
-        process_message(c, *s);
-      }
-      break;
-    case T::stream_writable: on_stream_writable(c, ev.stream_id); break;
-    case T::stream_reset:
-      if (transport::is_uni(ev.stream_id)) {
-        on_uni_reset(c, ev.stream_id);
-      } else {
-        on_peer_reset(c, ev.stream_id, ev.error_code);
-      }
-      break;
-    case T::stream_stop_sending:
-      if (ev.stream_id == control_id_ || ev.stream_id == encoder_id_ || ev.stream_id == decoder_id_) {
-        connection_error(c, h3_error(H3Error::H3_CLOSED_CRITICAL_STREAM, "peer stopped a critical stream"));
-      } else {
-        on_peer_stop_sending(c, ev.stream_id, ev.error_code);
-      }
-      break;
-    case T::datagram_received:
-      if (config_.enable_datagrams && !datagram_event_queued_) {
-        datagram_event_queued_ = true;
-        SessionEvent out;
-        out.type = SessionEventType::datagram;
-        emit(out);
-      }
-      break;
-    default: break;
+  if (ev.type != T::datagram_received) return on_stream_event(c, ev);
+  if (config_.enable_datagrams && !datagram_event_queued_) {
+    datagram_event_queued_ = true;
+    SessionEvent out;
+    out.type = SessionEventType::datagram;
+    emit(out);
   }
 }
 

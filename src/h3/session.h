@@ -228,6 +228,8 @@ class Session {
   void abort_stream(Call& c, MessageStream& s, std::uint64_t code, bool report);
   void report_reset(MessageStream& s, std::uint64_t code, bool by_peer);
   void cancel_qpack_state(Call& c, MessageStream& s);
+  void on_connection_closed(transport::Connection& conn);
+  void on_stream_event(Call& c, const transport::ConnectionEvent& ev);
   void on_stream_opened(Call& c, transport::StreamId id);
   void on_stream_writable(Call& c, transport::StreamId id);
   void rescan(Call& c);
