@@ -65,6 +65,30 @@ TEST(H3FetchApp, FetchesEveryPathThenClosesCleanly) {
   EXPECT_EQ(p.server().close_info().error_code, code(H3Error::H3_NO_ERROR));
 }
 
+// More requests than the server's initial stream limit (128): finished
+// streams must be released so the transport grants new stream credit.
+TEST(H3FetchApp, ManyMoreRequestsThanTheStreamLimit) {
+  H3Pipe p;
+  MemoryFiles files;
+  files.files["tiny"] = "t";
+  FileServerApp server(files);
+  CollectingSink sink;
+  std::vector<FetchRequest> requests(400, req("/tiny"));
+  FetchOptions options;
+  options.authority = "localhost";
+  options.max_concurrent = 64;
+  FetchApp app(requests, sink, options);
+  p.attach_server_app(server);
+  p.attach_client_app(app);
+  ASSERT_TRUE(p.handshake());
+  ASSERT_TRUE(p.run_until([&] { return app.done(); }, 60s));
+  for (const FetchResult& r : app.results()) {
+    EXPECT_TRUE(r.complete);
+    EXPECT_EQ(r.body_bytes, 1u);
+  }
+  EXPECT_EQ(server.session().stats().requests_received, 400u);
+}
+
 TEST(H3FetchApp, ConnectionLossFailsWhatIsLeft) {
   H3Pipe p;
   MemoryFiles files;

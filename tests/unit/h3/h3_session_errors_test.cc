@@ -234,6 +234,54 @@ TEST_F(RawClient, RequestsAfterGoawayAreRejected) {
   EXPECT_EQ(server_close_code(), code(H3Error::H3_NO_ERROR));
 }
 
+TEST(RawClientToSession, RequestTrailersAndContentReachTheServer) {
+  H3Pipe p;
+  RecordingSide server(wire::Role::server);
+  p.attach_server(server);
+  ASSERT_TRUE(p.handshake());
+  auto lines = get_request("/upload?x=1");
+  lines[0].value = "POST";
+  lines.push_back({"content-length", "6"});
+  lines.push_back({"te", "trailers"});
+  const StreamId id = raw_open(p.client(), true);
+  raw_write(p.client(), id,
+            concat({headers_frame(encode_section(lines)), data_frame("abc"), data_frame("def"),
+                    headers_frame(encode_section({{"x-digest", "sha-256=abc"}}))}),
+            true);
+  ASSERT_TRUE(p.run_until([&] { return server.exchanges[id].finished; }));
+  const Exchange& x = server.exchanges[id];
+  EXPECT_EQ(x.body, "abcdef");
+  ASSERT_EQ(x.trailers.size(), 1u);
+  EXPECT_EQ(x.trailers[0].second, "sha-256=abc");
+  // The request head is still readable after the trailers were stored.
+  const RequestHead* head = server.session.request(id);
+  ASSERT_NE(head, nullptr);
+  EXPECT_EQ(head->method, "POST");
+  EXPECT_EQ(head->path, "/upload?x=1");
+  EXPECT_EQ(head->authority, "localhost");
+  EXPECT_EQ(head->content_length, 6u);
+  EXPECT_TRUE(head->te_trailers);
+  EXPECT_EQ(server.session.header(id, "te"), "trailers");
+}
+
+TEST(RawClientToSession, PseudoHeaderInTrailersIsMessageError) {
+  H3Pipe p;
+  RecordingSide server(wire::Role::server);
+  p.attach_server(server);
+  ASSERT_TRUE(p.handshake());
+  const StreamId id = raw_open(p.client(), true);
+  raw_write(p.client(), id,
+            concat({headers_frame(encode_section(get_request("/"))),
+                    headers_frame(encode_section({{":path", "/again"}}))}),
+            true);
+  ASSERT_TRUE(p.run_until([&] { return server.exchanges[id].reset; }));
+  EXPECT_EQ(server.exchanges[id].reset_code, code(H3Error::H3_MESSAGE_ERROR));
+  EXPECT_FALSE(server.exchanges[id].reset_by_peer);
+  EXPECT_TRUE(p.run_until([&] {
+    return saw(p.client_seen, ConnectionEventType::stream_reset, id, code(H3Error::H3_MESSAGE_ERROR));
+  }));
+}
+
 // A real client Session and a raw server.
 struct RawServer : ::testing::Test {
   H3Pipe p;
