@@ -142,8 +142,8 @@ ConnectionState::ConnectionState(const ConnectionConfig& cfg, wire::Role r)
   const std::size_t slot = std::max<std::size_t>(cfg.max_datagram_frame_size ? 1500 : 0,
                                                  std::min<std::uint64_t>(cfg.max_datagram_frame_size, 65535));
   if (slot) {
-    datagrams_in.configure(256, slot);
-    datagrams_out.configure(256, slot);
+    datagrams_in.configure(cfg.datagram_queue_entries, slot, cfg.datagram_queue_bytes);
+    datagrams_out.configure(cfg.datagram_queue_entries, slot, cfg.datagram_queue_bytes);
   }
   streams.reserve(2 * (cfg.initial_max_streams_bidi + cfg.initial_max_streams_uni));
   streams_with_control.reserve(64);

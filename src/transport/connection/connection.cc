@@ -25,7 +25,7 @@ std::size_t Connection::max_datagram_payload() const {
   const std::size_t overhead = 1 + s.initial_scid.size() + 20 + 4 + 16 + 3;
   const std::size_t by_path = s.path().max_datagram_size > overhead ? s.path().max_datagram_size - overhead : 0;
   const std::size_t by_peer = static_cast<std::size_t>(s.peer_params.max_datagram_frame_size) - 3;
-  return std::min({by_path, by_peer, s.datagrams_out.slot_size()});
+  return std::min({by_path, by_peer, s.datagrams_out.max_size()});
 }
 
 Status Connection::send_datagram(ByteSpan payload) {

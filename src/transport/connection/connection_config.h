@@ -46,6 +46,8 @@ struct ConnectionConfig {
 
   // --- extensions ---
   std::uint64_t max_datagram_frame_size = 0;  // RFC 9221; 0 disables DATAGRAM
+  std::uint32_t datagram_queue_bytes = 256u << 10;  // per direction, allocated at setup when enabled
+  std::uint16_t datagram_queue_entries = 256;
 
   // --- algorithms ---
   CongestionControlAlgorithm congestion_control = CongestionControlAlgorithm::cubic;
