@@ -60,6 +60,10 @@ Status Endpoint::setup() {
     if (!wire::is_supported_version(v)) return Error::local("endpoint configured with an unsupported version");
   if (config_.versions.empty() || config_.versions.size() >= kMaxAdvertisedVersions)
     return Error::local("endpoint needs 1..7 versions");
+  // Server connections negotiate among the accepted versions, in this order
+  // of preference (RFC 9368 §2.3), and list them in version_information.
+  server_connection_ = config_.connection;
+  server_connection_.versions = config_.versions;
   return ok_status();
 }
 

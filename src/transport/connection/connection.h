@@ -79,6 +79,9 @@ struct ClientOptions {
   std::vector<std::uint8_t> remembered_params;   // its transport parameters (0-RTT)
   std::vector<std::uint8_t> token;               // from an earlier new_token() (NEW_TOKEN)
   bool enable_early_data = true;
+  // Move to the server's preferred_address of our address family once the
+  // handshake is confirmed and the path there is validated (RFC 9000 §9.6).
+  bool use_preferred_address = true;
 };
 
 struct ServerOptions {
