@@ -270,7 +270,9 @@ Result<TxTrain> send_pmtu_probe(ConnectionState& s, PathState& path, MutByteSpan
 Result<TxTrain> send_path_probe(ConnectionState& s, PathState& path, MutByteSpan buffer, Timestamp now) {
   TxTrain t;
   if (!s.handshake_complete || !s.one_rtt.installed() || !s.one_rtt_hp_tx) return t;
-  const std::uint64_t room = std::min<std::uint64_t>(amplification_budget(path), buffer.size());
+  // Anti-amplification binds servers only (RFC 9000 §8.1, §8.2.2).
+  const std::uint64_t budget = s.role == wire::Role::server ? amplification_budget(path) : buffer.size();
+  const std::uint64_t room = std::min<std::uint64_t>(budget, buffer.size());
   const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(room, kMinInitialDatagram));
   Limits lim;
   lim.path_probe = true;
