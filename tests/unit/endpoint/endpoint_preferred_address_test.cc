@@ -118,6 +118,21 @@ TEST(PreferredAddress, ServerPacketsFromTheOriginalAddressAreStillHandled) {
   EXPECT_EQ(status(p, h), PreferredAddressStatus::migrated);
 }
 
+TEST(PreferredAddress, UsedEvenWhenTheServerDisablesActiveMigration) {
+  // RFC 9000 §18.2: disable_active_migration does not cover the preferred address.
+  EndpointConfig sc = server_offering(kPreferredV4);
+  sc.connection.disable_active_migration = true;
+  EndpointPair p(sc);
+  Traffic t;
+  count_traffic(p, t, kPreferredV4);
+  auto h = p.connect(7206);
+  ASSERT_TRUE(p.run_until([&] { return status(p, h) == PreferredAddressStatus::migrated; }));
+  const Traffic at_migration = t;
+  ASSERT_TRUE(transfer(p, h, 50'000));
+  EXPECT_EQ(t.to_original, at_migration.to_original);
+  EXPECT_GT(t.from_preferred, at_migration.from_preferred);
+}
+
 TEST(PreferredAddress, UnreachableAddressKeepsTheOriginalPath) {
   EndpointPair p(server_offering(kPreferredV4));
   Traffic t;
