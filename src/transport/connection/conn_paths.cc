@@ -75,6 +75,7 @@ void make_active_path(ConnectionState& s, PathState& p) {
   for (std::size_t i = 0; i < s.paths.size(); ++i)
     if (s.paths[i].get() == &p) s.active_path = i;
   if (new_ip) reset_congestion_state(s);
+  if (is_preferred_address(s, p.tuple.local)) s.stats.preferred_address = PreferredAddressStatus::migrated;
   s.events.push({ConnectionEventType::path_migrated, 0, 0, p.id});
 }
 

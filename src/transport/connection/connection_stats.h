@@ -12,10 +12,11 @@ namespace tquic::transport {
 // What became of the server's preferred_address (RFC 9000 §9.6).
 enum class PreferredAddressStatus : std::uint8_t {
   none,        // server: none offered; client: none received
-  offered,     // server: sent in its transport parameters
+  offered,     // server: sent in its transport parameters; client: received,
+               // to be used once the handshake is confirmed
   ignored,     // client: not of our address family, or ClientOptions disabled it
   validating,  // client: PATH_CHALLENGE sent there, waiting for the response
-  migrated,    // client: validated, the connection now uses it
+  migrated,    // client: validated and in use; server: the client moved there
   failed,      // client: validation failed, the original path stays in use
 };
 

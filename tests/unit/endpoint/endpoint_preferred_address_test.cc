@@ -89,6 +89,19 @@ TEST(PreferredAddress, ClientMovesThereAndTheTransferContinues) {
   EXPECT_EQ(p.server->stats().unknown_cid, 0u);
   EXPECT_EQ(p.server->stats().stateless_resets_sent, 0u);
   EXPECT_TRUE(EndpointPair::saw(p.server_events, p.accepted().at(0), ConnectionEventType::path_migrated));
+  EXPECT_EQ(p.server->connection(p.accepted().at(0))->stats().preferred_address, PreferredAddressStatus::migrated);
+  // The client reaches the preferred address with the CID of sequence 1
+  // (RFC 9000 §5.1.1), which the server endpoint routes.
+  std::vector<std::uint8_t> dcid;
+  p.server_filter = [&](Datagram& d) {
+    if (!(d.bytes[0] & 0x80) && d.tuple.local == kPreferredV4)
+      dcid.assign(d.bytes.begin() + 1, d.bytes.begin() + 1 + static_cast<long>(p.server->cid_length()));
+    return true;
+  };
+  ASSERT_TRUE(transfer(p, h, 1'000));
+  wire::ConnectionId cid1;
+  ASSERT_TRUE(p.server->connection(p.accepted().at(0))->local_cid(1, cid1));
+  EXPECT_EQ(dcid, std::vector<std::uint8_t>(cid1.span().begin(), cid1.span().end()));
 }
 
 TEST(PreferredAddress, ServerPacketsFromTheOriginalAddressAreStillHandled) {
