@@ -60,6 +60,16 @@ Status Endpoint::setup() {
     if (!wire::is_supported_version(v)) return Error::local("endpoint configured with an unsupported version");
   if (config_.versions.empty() || config_.versions.size() >= kMaxAdvertisedVersions)
     return Error::local("endpoint needs 1..7 versions");
+  const NetAddress& pa4 = config_.connection.preferred_address_ipv4;
+  const NetAddress& pa6 = config_.connection.preferred_address_ipv6;
+  if (pa4.valid() && pa4.family != AddressFamily::ipv4)
+    return Error::local("connection.preferred_address_ipv4 must be an IPv4 address");
+  if (pa6.valid() && pa6.family != AddressFamily::ipv6)
+    return Error::local("connection.preferred_address_ipv6 must be an IPv6 address");
+  // Server connections negotiate among the accepted versions, in this order
+  // of preference (RFC 9368 §2.3), and list them in version_information.
+  server_connection_ = config_.connection;
+  server_connection_.versions = config_.versions;
   return ok_status();
 }
 

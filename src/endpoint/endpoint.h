@@ -126,6 +126,7 @@ class Endpoint {
   void drop(std::uint64_t& counter);
 
   EndpointConfig config_;
+  transport::ConnectionConfig server_connection_;  // config_.connection with the server's versions
   EndpointTls tls_;
   crypto::Csprng rng_;
   CidGenerator cids_;

@@ -32,7 +32,12 @@ struct EndpointConfig {
   std::vector<std::uint8_t> token_key;
 
   // --- server role (needs EndpointTls::server) ---
-  std::vector<std::uint32_t> versions = {wire::kQuicVersion1, wire::kQuicVersion2};  // accepted
+  // Versions accepted, most preferred first: listed in Version Negotiation
+  // packets and version_information, and the order in which server
+  // connections pick a compatible version (RFC 9368); they replace
+  // connection.versions for server connections. Client connections use
+  // connection.version / connection.versions.
+  std::vector<std::uint32_t> versions = {wire::kQuicVersion1, wire::kQuicVersion2};
   bool require_retry = false;     // validate every address with Retry first (RFC 9000 §8.1.2)
   bool issue_new_tokens = true;   // give clients a NEW_TOKEN token for their next connection
   std::size_t max_connections = 10000;  // Initials beyond this are dropped and counted

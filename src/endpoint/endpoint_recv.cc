@@ -125,7 +125,7 @@ void Endpoint::accept_initial(MutByteSpan datagram, const wire::PacketHeader& h,
     if (n) o.new_token.assign(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(*n));
   }
   const bool validated = o.address_validated;
-  auto c = transport::Connection::server(config_.connection, *tls_.server, s.cid_source, std::move(o), now);
+  auto c = transport::Connection::server(server_connection_, *tls_.server, s.cid_source, std::move(o), now);
   if (!c) {
     free_slot(index);
     ++stats_.connection_errors;

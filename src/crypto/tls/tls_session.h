@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/bytes.h"
@@ -64,6 +65,11 @@ class TlsSession {
   Status provide(wire::EncryptionLevel level, ByteSpan data);
   // Server: send a NewSessionTicket (at the 1-RTT level) after the handshake.
   Status send_session_ticket();
+  // Replaces the encoded transport parameters not yet sent. A server may
+  // call it from on_peer_transport_parameters: its parameters go out in
+  // EncryptedExtensions, built after the ClientHello was read (RFC 9368
+  // compatible version negotiation fills in the negotiated version there).
+  void set_local_transport_parameters(std::vector<std::uint8_t> encoded) { local_tp_ = std::move(encoded); }
 
   bool handshake_complete() const { return complete_; }
   bool is_resumed() const;

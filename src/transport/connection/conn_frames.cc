@@ -7,6 +7,7 @@
 #include "transport/connection/conn_ack.h"
 #include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_paths.h"
+#include "transport/connection/conn_preferred_address.h"
 #include "wire/frame_decoder.h"
 #include "wire/frame_rules.h"
 #include "wire/varint.h"
@@ -153,6 +154,7 @@ struct Handler {
     s.handshake_confirmed = true;  // RFC 9001 §4.1.2
     s.paths[0]->recovery->on_handshake_confirmed(ctx.now);
     s.events.push({ConnectionEventType::handshake_confirmed});
+    probe_preferred_address(s, ctx.now);  // RFC 9000 §9.6.1: after confirmation
     return discard_space(s, PacketNumberSpace::handshake, ctx.now);
   }
 

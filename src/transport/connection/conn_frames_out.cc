@@ -140,6 +140,8 @@ bool write_stream_control(PacketBuild& b) {
   return wrote;
 }
 
+}  // namespace
+
 bool write_path_frames(PacketBuild& b) {
   PathState& p = b.path;
   bool wrote = false;
@@ -150,13 +152,12 @@ bool write_path_frames(PacketBuild& b) {
   if (p.challenge_pending && put(b, wire::PathChallengeFrame{p.challenge})) {
     p.challenge_pending = false;
     ++p.challenges_sent;
+    p.challenge_retry = b.now + recovery_path(b.s).recovery->pto_period(PacketNumberSpace::application_data);
     b.record({SentFrameKind::path_challenge, false, 0, kNoFramesRef, p.id});
     wrote = true;
   }
   return wrote;
 }
-
-}  // namespace
 
 bool ack_due(const ConnectionState& s, PacketNumberSpace space, Timestamp now) {
   const PacketSpace& sp = *s.spaces[index_of(space)];

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "transport/connection/conn_cids.h"
+#include "transport/connection/conn_preferred_address.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_sent.h"
 
@@ -22,14 +23,6 @@ PathState* find_path(ConnectionState& s, const PathTuple& tuple) {
   return nullptr;
 }
 
-void start_validation(ConnectionState& s, PathState& p, Timestamp now) {
-  s.rng.fill(MutByteSpan(p.challenge.data(), p.challenge.size()));
-  p.challenge_pending = true;
-  p.challenges_sent = 0;
-  // RFC 9000 §8.2.4: give up after max(3 PTO, 6 * kInitialRtt)-ish.
-  p.challenge_deadline = now + std::max<Duration>(three_pto(s), 6 * s.config.initial_rtt);
-}
-
 void reset_congestion_state(ConnectionState& s) {
   PathState& rp = recovery_path(s);
   CongestionControlConfig cc;
@@ -37,6 +30,17 @@ void reset_congestion_state(ConnectionState& s) {
   cc.initial_rtt = s.config.initial_rtt;
   rp.cc = make_congestion_controller(s.config.congestion_control, cc);
   rp.recovery->rtt().reset();
+}
+
+}  // namespace
+
+void start_validation(ConnectionState& s, PathState& p, Timestamp now) {
+  s.rng.fill(MutByteSpan(p.challenge.data(), p.challenge.size()));
+  p.challenge_pending = true;
+  p.challenges_sent = 0;
+  p.challenge_retry = kTimeInfinite;
+  // RFC 9000 §8.2.4: give up after max(3 PTO, 6 * kInitialRtt)-ish.
+  p.challenge_deadline = now + std::max<Duration>(three_pto(s), 6 * s.config.initial_rtt);
 }
 
 PathState* new_path(ConnectionState& s, const PathTuple& tuple) {
@@ -64,15 +68,30 @@ PathState* new_path(ConnectionState& s, const PathTuple& tuple) {
   return nullptr;
 }
 
-}  // namespace
+void make_active_path(ConnectionState& s, PathState& p) {
+  // RFC 9000 §9.4: a new address gets fresh congestion and RTT state; a
+  // port-only change (NAT rebinding) keeps them.
+  const bool new_ip = !p.tuple.remote.same_ip(s.path().tuple.remote);
+  for (std::size_t i = 0; i < s.paths.size(); ++i)
+    if (s.paths[i].get() == &p) s.active_path = i;
+  if (new_ip) reset_congestion_state(s);
+  if (is_preferred_address(s, p.tuple.local)) s.stats.preferred_address = PreferredAddressStatus::migrated;
+  s.events.push({ConnectionEventType::path_migrated, 0, 0, p.id});
+}
 
-PathState* path_for_packet(ConnectionState& s, const PathTuple& tuple, wire::EncryptionLevel level) {
+PathState* path_for_packet(ConnectionState& s, const PathTuple& tuple, wire::EncryptionLevel level, Timestamp now) {
   if (PathState* p = find_path(s, tuple)) return p;
   // Only 1-RTT packets may arrive on a new path (RFC 9000 §9: migration
   // needs a confirmed handshake), and only if the peer may migrate.
   if (level != wire::EncryptionLevel::one_rtt || !s.handshake_confirmed) return nullptr;
-  if (s.role == wire::Role::server && s.local_params.disable_active_migration) return nullptr;
-  return new_path(s, tuple);
+  // RFC 9000 §18.2: disable_active_migration does not cover our preferred address.
+  const bool preferred = is_preferred_address(s, tuple.local);
+  if (s.role == wire::Role::server && s.local_params.disable_active_migration && !preferred) return nullptr;
+  PathState* p = new_path(s, tuple);
+  // RFC 9000 §9.6.3: the server validates the path to its preferred
+  // address before moving there; start now, alongside the PATH_RESPONSE.
+  if (p && preferred && s.role == wire::Role::server) start_validation(s, *p, now);
+  return p;
 }
 
 std::uint64_t amplification_budget(const PathState& p) {
@@ -83,27 +102,28 @@ std::uint64_t amplification_budget(const PathState& p) {
 
 void on_largest_packet_path(ConnectionState& s, const PathTuple& tuple, const FrameSummary& frames,
                             Timestamp now) {
+  // Only clients migrate (RFC 9000 §9): a client never follows the
+  // server's source address (after moving to the preferred address, the
+  // server's packets from its original address are still processed, §9.6.3).
+  if (s.role == wire::Role::client) return;
   PathState* p = find_path(s, tuple);
   if (!p || p == &s.path() || frames.probing_only) return;
   // RFC 9000 §9.3: a non-probing packet with the largest PN from a new
   // address moves the connection; the new path is validated, the old one
   // keeps its state for a while.
-  const bool new_ip = !p->tuple.remote.same_ip(s.path().tuple.remote);
-  for (std::size_t i = 0; i < s.paths.size(); ++i)
-    if (s.paths[i].get() == p) s.active_path = i;
-  if (!p->validated) start_validation(s, *p, now);
-  // RFC 9000 §9.4: a new address gets fresh congestion and RTT state; a
-  // port-only change (NAT rebinding) keeps them.
-  if (new_ip) reset_congestion_state(s);
+  if (!p->validated && p->challenge_deadline == kTimeInfinite) start_validation(s, *p, now);
+  make_active_path(s, *p);
 }
 
-void on_path_response(ConnectionState& s, const wire::PathChallengeData& data, Timestamp) {
+void on_path_response(ConnectionState& s, const wire::PathChallengeData& data, Timestamp now) {
   for (auto& p : s.paths) {
     if (!p || p->challenge != data || p->challenge_deadline == kTimeInfinite) continue;
     p->validated = true;
     p->challenge_deadline = kTimeInfinite;
+    p->challenge_retry = kTimeInfinite;
     p->challenge_pending = false;
     s.events.push({ConnectionEventType::path_validated, 0, 0, p->id});
+    on_preferred_path_validated(s, *p, now);
   }
 }
 
@@ -112,21 +132,24 @@ void on_path_timeouts(ConnectionState& s, Timestamp now) {
     PathState* p = s.paths[i].get();
     if (!p || p->challenge_deadline == kTimeInfinite || now < p->challenge_deadline) continue;
     p->challenge_deadline = kTimeInfinite;
+    p->challenge_retry = kTimeInfinite;
     s.events.push({ConnectionEventType::path_failed, 0, 0, p->id});
+    on_preferred_path_failed(s, *p);
     if (i == s.active_path && i != 0 && s.paths[0]) s.active_path = 0;  // fall back (§9.3.2)
     if (i != 0 && i != s.active_path) s.paths[i].reset();
   }
-  // Resend challenges that were lost: one per PTO, at most kMaxChallenges.
-  for (auto& p : s.paths)
-    if (p && p->challenge_deadline != kTimeInfinite && !p->challenge_pending && p->challenges_sent < kMaxChallenges &&
-        now >= p->recovery->loss_detection_timer())
-      p->challenge_pending = true;
+  // Resend challenges that went unanswered for a PTO, at most kMaxChallenges.
+  for (auto& p : s.paths) {
+    if (!p || p->challenge_deadline == kTimeInfinite || p->challenge_pending || now < p->challenge_retry) continue;
+    p->challenge_retry = kTimeInfinite;
+    if (p->challenges_sent < kMaxChallenges) p->challenge_pending = true;
+  }
 }
 
 Timestamp path_deadline(const ConnectionState& s) {
   Timestamp t = kTimeInfinite;
   for (const auto& p : s.paths)
-    if (p) t = std::min(t, p->challenge_deadline);
+    if (p) t = std::min({t, p->challenge_deadline, p->challenge_retry});
   return t;
 }
 
@@ -162,6 +185,7 @@ Status Connection::migrate(const PathTuple& tuple, Timestamp now) {
   p->validated = true;  // the client trusts its own new address; the server validates us
   for (std::size_t i = 0; i < s.paths.size(); ++i)
     if (s.paths[i].get() == p) s.active_path = i;
+  s.events.push({ConnectionEventType::path_migrated, 0, 0, p->id});
   start_validation(s, *p, now);
   s.pending.ping = true;
   if (s.qlog) qlog_sync(s, now);

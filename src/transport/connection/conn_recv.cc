@@ -6,15 +6,14 @@
 
 #include "crypto/packet_protection.h"
 #include "crypto/retry_integrity.h"
-#include "crypto/initial_secrets.h"
 #include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_frames.h"
 #include "transport/connection/conn_paths.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
+#include "transport/connection/conn_version.h"
 #include "wire/packet_header.h"
 #include "wire/retry_packet.h"
-#include "wire/version_negotiation.h"
 
 namespace tquic::transport {
 namespace {
@@ -30,9 +29,11 @@ Result<bool> open_long(ConnectionState& s, const wire::PacketHeader& h, MutByteS
                        Opened& out) {
   LevelKeys* keys = nullptr;
   PacketSpace* sp = nullptr;
+  if (!accepts_long_header_version(s, h.type, h.version)) return false;
   switch (h.type) {
     case wire::PacketType::initial:
-      sp = &s.space(PacketNumberSpace::initial), keys = &sp->rx, out.level = wire::EncryptionLevel::initial;
+      sp = &s.space(PacketNumberSpace::initial), keys = initial_keys_for(s, h.version),
+      out.level = wire::EncryptionLevel::initial;
       break;
     case wire::PacketType::handshake:
       sp = &s.space(PacketNumberSpace::handshake), keys = &sp->rx,
@@ -45,9 +46,11 @@ Result<bool> open_long(ConnectionState& s, const wire::PacketHeader& h, MutByteS
       break;
     default: return false;
   }
-  if (sp->discarded || !keys->ready()) return false;
+  if (sp->discarded || !keys || !keys->ready()) return false;
   TQUIC_TRY_ASSIGN(out.packet, crypto::unprotect(packet, h.pn_offset, sp->largest_rx_pn, *keys->aead, *keys->hp));
-  return out.packet.outcome == crypto::UnprotectOutcome::ok;
+  if (out.packet.outcome != crypto::UnprotectOutcome::ok) return false;
+  if (h.type == wire::PacketType::initial) on_initial_packet_opened(s, h.version);
+  return true;
 }
 
 Result<bool> open_short(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
@@ -71,6 +74,8 @@ void on_retry(ConnectionState& s, ByteSpan bytes, Timestamp now) {
   if (s.role != wire::Role::client || s.retry_received || s.stats.packets_received > 0) return;
   auto retry = wire::parse_retry(bytes);
   if (!retry || retry->token.empty() || retry->scid == s.original_dcid) return;
+  // RFC 9369 §4.1: a Retry uses the original version; others are ignored.
+  if (retry->version != static_cast<std::uint32_t>(s.version)) return;
   std::uint8_t pseudo[1500];
   ByteWriter w(MutByteSpan(pseudo, sizeof pseudo));
   if (!wire::write_retry_pseudo_packet(w, s.original_dcid, retry->without_tag)) return;
@@ -83,27 +88,8 @@ void on_retry(ConnectionState& s, ByteSpan bytes, Timestamp now) {
   s.retry_token.assign(retry->token.begin(), retry->token.end());
   s.peer_cids[0].cid = retry->scid;
   // New Initial keys from the Retry's SCID; resend all Initial data.
-  auto keys = crypto::make_initial_keys(s.version, retry->scid.span());
-  if (!keys) return;
-  PacketSpace& sp = s.space(PacketNumberSpace::initial);
-  sp.tx.aead = std::move(keys->client.aead);
-  sp.tx.hp = std::move(keys->client.header_protector);
-  sp.rx.aead = std::move(keys->server.aead);
-  sp.rx.hp = std::move(keys->server.header_protector);
+  if (!install_initial_keys(s, s.version, retry->scid)) return;
   requeue_initial_after_retry(s, now);
-}
-
-// RFC 9000 §6.2: the client gives up if no version it supports is offered.
-void on_version_negotiation(ConnectionState& s, ByteSpan bytes, Timestamp now) {
-  if (s.role != wire::Role::client || s.stats.packets_received > 0) return;
-  auto vn = wire::parse_version_negotiation(bytes);
-  const ByteSpan ours = s.initial_scid.span();
-  if (!vn || !std::equal(vn->dcid.begin(), vn->dcid.end(), ours.begin(), ours.end())) return;
-  if (vn->versions.contains(static_cast<std::uint32_t>(s.version))) return;  // must ignore
-  close_with_error(s, Error::transport(TransportErrorCode::VERSION_NEGOTIATION_ERROR,
-                                       "server supports none of our versions"), now);
-  s.close_info.by_peer = true;
-  enter_draining(s, now);
 }
 
 void after_long_packet(ConnectionState& s, const wire::PacketHeader& h, Timestamp now) {
@@ -151,7 +137,7 @@ Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader
     if (s.qlog) qlog_packet_dropped(s, &h, packet.size(), "duplicate", now);
     return PacketResult::dropped;
   }
-  PathState* path = path_for_packet(s, tuple, o.level);
+  PathState* path = path_for_packet(s, tuple, o.level, now);
   if (path) path->bytes_received += packet.size();  // anti-amplification credit (RFC 9000 §8.1)
   if (s.qlog) qlog_packet_received(s, h, o.packet, o.level, packet.size(), now);
   FrameContext ctx{o.level, space_of(o.level), path, now, pn};

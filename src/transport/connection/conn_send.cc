@@ -11,6 +11,7 @@
 #include "transport/connection/conn_paths.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_send.h"
+#include "transport/connection/conn_version.h"
 #include "wire/packet_header_writer.h"
 #include "wire/packet_number.h"
 
@@ -24,6 +25,7 @@ struct Limits {
   bool cwnd_allows = true;   // congestion control and pacing allow new in-flight data
   bool pmtu_probe = false;   // this datagram is a DPLPMTUD probe: PING + PADDING only
   bool ect0 = false;         // the datagram is sent with ECT(0) (RFC 9000 §13.4.2)
+  bool path_probe = false;   // a probe on a path not in use: PATH_CHALLENGE/RESPONSE + PADDING only
 };
 
 wire::EncryptionLevel level_of(PacketNumberSpace space, const ConnectionState& s) {
@@ -70,7 +72,7 @@ Result<wire::HeaderLayout> write_header(ConnectionState& s, PathState& path, wir
   f.type = level == wire::EncryptionLevel::initial ? wire::PacketType::initial
            : level == wire::EncryptionLevel::handshake ? wire::PacketType::handshake
                                                        : wire::PacketType::zero_rtt;
-  f.version = static_cast<std::uint32_t>(s.version);
+  f.version = long_header_version(s, level);
   f.dcid = dcid->cid;
   f.scid = s.initial_scid;
   if (level == wire::EncryptionLevel::initial && s.role == wire::Role::client)
@@ -80,6 +82,10 @@ Result<wire::HeaderLayout> write_header(ConnectionState& s, PathState& path, wir
 }
 
 void fill_payload(PacketBuild& b, const Limits& lim, bool closing) {
+  if (lim.path_probe) {  // probing frames only (RFC 9000 §9.1), or the peer would migrate
+    b.ack_eliciting |= write_path_frames(b);
+    return;
+  }
   if (b.level != wire::EncryptionLevel::zero_rtt) write_ack_frame(b);  // no ACK in 0-RTT
   if (lim.pmtu_probe) {
     write_ping_frame(b);
@@ -258,6 +264,37 @@ Result<TxTrain> send_pmtu_probe(ConnectionState& s, PathState& path, MutByteSpan
   return t;
 }
 
+// RFC 9000 §8.2: PATH_CHALLENGE / PATH_RESPONSE on a path other than the
+// active one (a preferred address being validated, a peer's probe), in a
+// datagram padded to 1200 bytes unless anti-amplification forbids it.
+Result<TxTrain> send_path_probe(ConnectionState& s, PathState& path, MutByteSpan buffer, Timestamp now) {
+  TxTrain t;
+  if (!s.handshake_complete || !s.one_rtt.installed() || !s.one_rtt_hp_tx) return t;
+  // Anti-amplification binds servers only (RFC 9000 §8.1, §8.2.2).
+  const std::uint64_t budget = s.role == wire::Role::server ? amplification_budget(path) : buffer.size();
+  const std::uint64_t room = std::min<std::uint64_t>(budget, buffer.size());
+  const std::size_t size = static_cast<std::size_t>(std::min<std::uint64_t>(room, kMinInitialDatagram));
+  Limits lim;
+  lim.path_probe = true;
+  TQUIC_TRY_ASSIGN(std::size_t n, build_packet(s, path, PacketNumberSpace::application_data, buffer.first(size),
+                                               size, lim, now));
+  if (n == 0) return t;
+  path.bytes_sent += n;
+  s.stats.bytes_sent += n;
+  t.bytes = n;
+  t.segments = 1;
+  t.segment_size = static_cast<std::uint16_t>(n);
+  t.tuple = path.tuple;
+  return t;
+}
+
+PathState* path_to_probe(ConnectionState& s) {
+  if (s.phase != ConnPhase::established) return nullptr;
+  for (auto& p : s.paths)
+    if (p && p.get() != &s.path() && (p->challenge_pending || p->response_pending)) return p.get();
+  return nullptr;
+}
+
 }  // namespace
 
 Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
@@ -266,6 +303,12 @@ Result<TxTrain> Connection::write_train(MutByteSpan buffer, Timestamp now) {
   s.last_write_attempt = now;
   if (s.phase == ConnPhase::closed || s.phase == ConnPhase::draining) return t;
   if (s.phase == ConnPhase::closing && !s.close_frame_pending) return t;
+  if (PathState* other = path_to_probe(s)) {
+    auto sent = send_path_probe(s, *other, buffer, now);
+    if (!sent) close_with_error(s, sent.error(), now);
+    else if (sent->segments) return sent;
+    other->challenge_pending = other->response_pending = false;  // cannot be sent there now: no retry loop
+  }
   PathState& path = s.path();
   if (const std::uint16_t probe = pmtu_probe_due(s, path, buffer.size(), now)) {
     auto sent = send_pmtu_probe(s, path, buffer, probe, now);

@@ -35,6 +35,8 @@ void write_app_control_frames(PacketBuild& b);
 void write_datagram_frames(PacketBuild& b);
 void write_stream_frames(PacketBuild& b);
 void write_ping_frame(PacketBuild& b);
+// PATH_RESPONSE / PATH_CHALLENGE pending on b.path (probing frames, RFC 9000 §9.1).
+bool write_path_frames(PacketBuild& b);
 bool write_padding(PacketBuild& b, std::size_t bytes);
 
 // What is waiting at each level (for choosing packets and deadlines).

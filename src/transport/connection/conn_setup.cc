@@ -2,8 +2,10 @@
 #include <algorithm>
 
 #include "crypto/initial_secrets.h"
+#include "transport/connection/conn_preferred_address.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
+#include "transport/connection/conn_version.h"
 
 namespace tquic::transport {
 namespace {
@@ -59,26 +61,6 @@ void fill_local_params(ConnectionState& s) {
   p.max_datagram_frame_size = c.max_datagram_frame_size;
 }
 
-Result<std::vector<std::uint8_t>> encode_local_params(const ConnectionState& s) {
-  std::vector<std::uint8_t> out(wire::transport_parameters_encoded_size(s.local_params, s.role));
-  ByteWriter w(out);
-  if (out.empty() || !wire::encode_transport_parameters(w, s.local_params, s.role))
-    return Error::local("local transport parameters do not encode");
-  return out;
-}
-
-Status install_initial_keys(ConnectionState& s, const wire::ConnectionId& client_dcid) {
-  TQUIC_TRY_ASSIGN(auto keys, crypto::make_initial_keys(s.version, client_dcid.span()));
-  PacketSpace& sp = s.space(PacketNumberSpace::initial);
-  auto& mine = s.role == wire::Role::client ? keys.client : keys.server;
-  auto& theirs = s.role == wire::Role::client ? keys.server : keys.client;
-  sp.tx.aead = std::move(mine.aead);
-  sp.tx.hp = std::move(mine.header_protector);
-  sp.rx.aead = std::move(theirs.aead);
-  sp.rx.hp = std::move(theirs.header_protector);
-  return ok_status();
-}
-
 // Local CID with sequence 0: the SCID of our long headers.
 Status take_first_local_cid(ConnectionState& s) {
   LocalCid& l = s.local_cids[0];
@@ -110,6 +92,37 @@ void apply_remembered_params(ConnectionState& s, ByteSpan encoded) {
     s.early_data_enabled = false;
 }
 
+}  // namespace
+
+std::unique_ptr<PacketSpace> make_packet_space(ConnectionState& s, PacketNumberSpace space) {
+  AckPolicy policy = ack_policy(s.config);
+  // Initial and Handshake packets are acknowledged at once (RFC 9000 §13.2.1).
+  if (space != PacketNumberSpace::application_data) policy.max_ack_delay = 0ms;
+  return std::make_unique<PacketSpace>(space, s.chunks, kCryptoBufferCapacity, policy);
+}
+
+Result<std::vector<std::uint8_t>> encode_local_params(const ConnectionState& s) {
+  std::vector<std::uint8_t> out(wire::transport_parameters_encoded_size(s.local_params, s.role));
+  ByteWriter w(out);
+  if (out.empty() || !wire::encode_transport_parameters(w, s.local_params, s.role))
+    return Error::local("local transport parameters do not encode");
+  return out;
+}
+
+// Initial keys of `version` from the client's DCID (RFC 9001 §5.2, RFC 9369 §3.3.1).
+Status install_initial_keys(ConnectionState& s, crypto::QuicVersion version, const wire::ConnectionId& client_dcid) {
+  TQUIC_TRY_ASSIGN(auto keys, crypto::make_initial_keys(version, client_dcid.span()));
+  PacketSpace& sp = s.space(PacketNumberSpace::initial);
+  auto& mine = s.role == wire::Role::client ? keys.client : keys.server;
+  auto& theirs = s.role == wire::Role::client ? keys.server : keys.client;
+  sp.tx.aead = std::move(mine.aead);
+  sp.tx.hp = std::move(mine.header_protector);
+  sp.rx.aead = std::move(theirs.aead);
+  sp.rx.hp = std::move(theirs.header_protector);
+  s.vn.initial_key_cid = client_dcid;
+  return ok_status();
+}
+
 Status start_tls(ConnectionState& s, const crypto::TlsContext& tls, std::string server_name,
                  std::vector<std::uint8_t> ticket) {
   TQUIC_TRY_ASSIGN(auto encoded, encode_local_params(s));
@@ -121,24 +134,15 @@ Status start_tls(ConnectionState& s, const crypto::TlsContext& tls, std::string 
   return ok_status();
 }
 
-}  // namespace
-
 ConnectionState::ConnectionState(const ConnectionConfig& cfg, wire::Role r)
     : config(cfg),
       role(r),
       chunks(256),
       conn_rx(cfg.initial_max_data, std::max(cfg.initial_max_data, cfg.max_connection_window)),
       stream_limits(r, cfg.initial_max_streams_bidi, cfg.initial_max_streams_uni) {
-  const AckPolicy policy = ack_policy(cfg);
-  spaces[0] = std::make_unique<PacketSpace>(PacketNumberSpace::initial, chunks, kCryptoBufferCapacity, policy);
-  spaces[1] = std::make_unique<PacketSpace>(PacketNumberSpace::handshake, chunks, kCryptoBufferCapacity, policy);
-  spaces[2] = std::make_unique<PacketSpace>(PacketNumberSpace::application_data, chunks,
-                                            kCryptoBufferCapacity, policy);
-  // Initial and Handshake packets are acknowledged at once (RFC 9000 §13.2.1).
-  AckPolicy immediate = policy;
-  immediate.max_ack_delay = 0ms;
-  spaces[0]->acks.set_policy(immediate);
-  spaces[1]->acks.set_policy(immediate);
+  spaces[0] = make_packet_space(*this, PacketNumberSpace::initial);
+  spaces[1] = make_packet_space(*this, PacketNumberSpace::handshake);
+  spaces[2] = make_packet_space(*this, PacketNumberSpace::application_data);
   const std::size_t slot = std::max<std::size_t>(cfg.max_datagram_frame_size ? 1500 : 0,
                                                  std::min<std::uint64_t>(cfg.max_datagram_frame_size, 65535));
   if (slot) {
@@ -170,6 +174,10 @@ Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& c
   s->cid_source = &cids;
   TQUIC_TRY(s->rng.seed(options.random_seed));
   TQUIC_TRY_ASSIGN(s->version, version_of(config.version));
+  if (std::find(config.versions.begin(), config.versions.end(), config.version) == config.versions.end())
+    return Error::local("ConnectionConfig.version must be one of ConnectionConfig.versions");
+  s->vn.original = s->version;
+  s->vn.first_attempt = config.version;
   std::uint8_t dcid[kClientInitialDcidLength];
   s->rng.fill(MutByteSpan(dcid, sizeof dcid));
   wire::ConnectionId::from_bytes(ByteSpan(dcid, sizeof dcid), s->original_dcid);
@@ -179,11 +187,15 @@ Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& c
   TQUIC_TRY(take_first_local_cid(*s));
   s->paths[0] = make_path(*s, 0, options.tuple);
   s->paths[0]->validated = true;  // the client chose the server's address
-  TQUIC_TRY(install_initial_keys(*s, s->original_dcid));
+  TQUIC_TRY(install_initial_keys(*s, s->version, s->original_dcid));
   fill_local_params(*s);
+  fill_version_information(*s);
   s->last_activity = now;
   s->idle_timeout = config.max_idle_timeout;
   s->initial_token = std::move(options.token);
+  s->tls_context = &tls;
+  s->server_name = options.server_name;
+  s->use_preferred_address = options.use_preferred_address;
   s->early_data_enabled = options.enable_early_data && !options.remembered_params.empty();
   if (s->early_data_enabled) apply_remembered_params(*s, options.remembered_params);
   qlog_open(*s, tls, now);
@@ -201,6 +213,8 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   s->cid_source = &cids;
   TQUIC_TRY(s->rng.seed(options.random_seed));
   TQUIC_TRY_ASSIGN(s->version, version_of(options.version));
+  s->vn.original = s->version;
+  s->vn.first_attempt = options.version;
   s->original_dcid = options.original_dcid;
   s->retry_scid = options.retry_scid;
   PeerCid& peer = s->peer_cids[0];
@@ -209,11 +223,13 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   TQUIC_TRY(take_first_local_cid(*s));
   s->paths[0] = make_path(*s, 0, options.tuple);
   s->paths[0]->validated = options.address_validated;
-  TQUIC_TRY(install_initial_keys(*s, options.client_dcid));
+  TQUIC_TRY(install_initial_keys(*s, s->version, options.client_dcid));
   fill_local_params(*s);
+  fill_version_information(*s);
   s->local_params.original_destination_connection_id = options.original_dcid;
   if (!options.retry_scid.empty()) s->local_params.retry_source_connection_id = options.retry_scid;
   s->local_params.stateless_reset_token = s->local_cids[0].reset_token;
+  TQUIC_TRY(offer_preferred_address(*s));
   s->new_token = std::move(options.new_token);
   s->last_activity = now;
   s->idle_timeout = config.max_idle_timeout;

@@ -13,6 +13,9 @@
 //   conn_paths.cc    path validation, migration, NAT rebinding
 //   conn_cids.cc     connection IDs of both sides
 //   conn_ecn.cc      ECN marking, validation and the CE congestion signal
+//   conn_version.cc  version negotiation: compatible (RFC 9368 §2.3) and
+//                    after a Version Negotiation packet (§2.1), downgrade checks
+//   conn_preferred_address.cc  the server's preferred_address (RFC 9000 §9.6)
 // Only one thread ever touches a ConnectionState (HOTPATH rule 4).
 #pragma once
 
@@ -69,6 +72,22 @@ struct LevelKeys {
   }
 };
 
+// Version negotiation state (RFC 9368; RFC 9369 §4.1 for versions 1 and 2).
+// `ConnectionState::version` is the version in use (the negotiated one once
+// known); `original` is the Chosen Version of this connection attempt, which
+// 0-RTT keeps using.
+struct VersionState {
+  crypto::QuicVersion original = crypto::QuicVersion::v1;
+  std::uint32_t first_attempt = 0;      // Original Version of the whole sequence (before a VN packet)
+  bool negotiated = false;              // client: the negotiated version is known
+  bool reacted_to_vn = false;           // client: this attempt follows a Version Negotiation packet
+  wire::ConnectionId initial_key_cid;   // the client DCID the Initial keys derive from
+  LevelKeys original_initial_rx;        // server: opens the client's original-version Initials
+  LevelKeys candidate_rx;               // client: keys of a compatible version a server Initial used
+  LevelKeys candidate_tx;
+  std::uint32_t candidate_version = 0;
+};
+
 // CRYPTO data of one encryption level, both directions.
 struct CryptoStream {
   CryptoStream(ChunkPool& pool, std::uint64_t capacity)
@@ -105,6 +124,7 @@ struct PathState {
   bool challenge_pending = false;   // a PATH_CHALLENGE must be (re)sent
   std::array<std::uint8_t, 8> challenge{};
   Timestamp challenge_deadline = kTimeInfinite;
+  Timestamp challenge_retry = kTimeInfinite;  // resend the challenge if unanswered by then
   std::uint8_t challenges_sent = 0;
   bool response_pending = false;
   std::array<std::uint8_t, 8> response{};
@@ -200,11 +220,14 @@ struct ConnectionState final : crypto::TlsEventSink {
   ConnectionConfig config;
   wire::Role role;
   crypto::QuicVersion version = crypto::QuicVersion::v1;
+  VersionState vn;
   ConnPhase phase = ConnPhase::handshake;
   CidSource* cid_source = nullptr;
   crypto::Csprng rng;
 
   // --- TLS and keys ---
+  const crypto::TlsContext* tls_context = nullptr;  // client: a new attempt after Version Negotiation
+  std::string server_name;
   std::unique_ptr<crypto::TlsSession> tls;
   bool handshake_complete = false;
   bool handshake_confirmed = false;
@@ -230,6 +253,8 @@ struct ConnectionState final : crypto::TlsEventSink {
   PathState& path() { return *paths[active_path]; }
   const PathState& path() const { return *paths[active_path]; }
   std::uint64_t next_path_id = 1;
+  bool use_preferred_address = false;        // client (ClientOptions)
+  std::uint64_t preferred_path_id = 0;       // client: the path probing the preferred address
 
   // --- connection IDs ---
   std::array<PeerCid, kMaxPeerCids> peer_cids;
@@ -303,6 +328,12 @@ inline PathState& recovery_path(ConnectionState& s) { return *s.paths[0]; }
 inline const PathState& recovery_path(const ConnectionState& s) { return *s.paths[0]; }
 
 // --- functions shared across the conn_*.cc files ---
+// conn_setup.cc
+std::unique_ptr<PacketSpace> make_packet_space(ConnectionState& s, PacketNumberSpace space);
+Result<std::vector<std::uint8_t>> encode_local_params(const ConnectionState& s);
+Status install_initial_keys(ConnectionState& s, crypto::QuicVersion version, const wire::ConnectionId& client_dcid);
+Status start_tls(ConnectionState& s, const crypto::TlsContext& tls, std::string server_name,
+                 std::vector<std::uint8_t> ticket);
 // conn_close.cc
 void close_with_error(ConnectionState& s, const Error& e, Timestamp now);
 void enter_draining(ConnectionState& s, Timestamp now);

@@ -2,8 +2,10 @@
 // streams, secrets become packet protection keys, the peer's transport
 // parameters are validated and applied. Also the handshake milestones:
 // completion, confirmation and key discard (RFC 9001 §4.1, §4.9).
+#include "transport/connection/conn_preferred_address.h"
 #include "transport/connection/conn_sent.h"
 #include "transport/connection/conn_state.h"
+#include "transport/connection/conn_version.h"
 
 namespace tquic::transport {
 namespace {
@@ -98,7 +100,11 @@ Status ConnectionState::on_secret(wire::EncryptionLevel level, crypto::SecretDir
     (read ? pending_1rtt_read_secret : pending_1rtt_write_secret).assign(secret.begin(), secret.end());
     return install_one_rtt(*this);
   }
-  TQUIC_TRY_ASSIGN(auto keys, crypto::make_packet_protection_keys(suite, version, secret));
+  // 0-RTT stays on the original version (RFC 9369 §4.1); Handshake keys
+  // come after the version was negotiated.
+  const crypto::QuicVersion v = level == wire::EncryptionLevel::zero_rtt ? vn.original : version;
+  TQUIC_TRY_ASSIGN(auto keys, crypto::make_packet_protection_keys(suite, v, secret));
+  if (level == wire::EncryptionLevel::handshake) on_negotiated_version_known(*this);
   LevelKeys* slot = nullptr;
   if (level == wire::EncryptionLevel::zero_rtt) slot = read ? &zero_rtt_rx : &zero_rtt_tx;
   else if (level == wire::EncryptionLevel::handshake) slot = read ? &space(PacketNumberSpace::handshake).rx
@@ -113,6 +119,8 @@ Status ConnectionState::on_peer_transport_parameters(ByteSpan encoded) {
   const wire::Role peer = role == wire::Role::client ? wire::Role::server : wire::Role::client;
   TQUIC_TRY_ASSIGN(peer_params, wire::decode_transport_parameters(encoded, peer));
   TQUIC_TRY(wire::validate_peer_cids(peer_params, peer, cid_expectations(*this)));
+  TQUIC_TRY(on_peer_version_information(*this));
+  note_peer_preferred_address(*this);
   peer_params_received = true;
   peer_params_encoded.assign(encoded.begin(), encoded.end());
   return apply_peer_params(*this, last_activity);

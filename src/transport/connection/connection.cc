@@ -78,6 +78,8 @@ ConnectionStats Connection::stats() const {
   st.key_updates = s.one_rtt.installed() ? s.one_rtt.key_phase() : 0;
   st.qlog_records = s.qlog ? s.qlog->trace.records() : 0;
   ecn_fill_stats(s, st);
+  st.original_version = s.vn.first_attempt;
+  st.negotiated_version = static_cast<std::uint32_t>(s.version);
   return st;
 }
 

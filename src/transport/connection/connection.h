@@ -75,10 +75,15 @@ struct ClientOptions {
   std::string server_name;                 // SNI and certificate name
   PathTuple tuple;                         // local may be unspecified (port 0)
   std::vector<std::uint8_t> random_seed;   // >= 32 bytes from a CSPRNG
+  // Tickets and tokens belong to the version of the connection that issued
+  // them (RFC 9369 §5): use them with config.version == that version().
   std::vector<std::uint8_t> session_ticket;      // from an earlier session_ticket()
   std::vector<std::uint8_t> remembered_params;   // its transport parameters (0-RTT)
   std::vector<std::uint8_t> token;               // from an earlier new_token() (NEW_TOKEN)
   bool enable_early_data = true;
+  // Move to the server's preferred_address of our address family once the
+  // handshake is confirmed and the path there is validated (RFC 9000 §9.6).
+  bool use_preferred_address = true;
 };
 
 struct ServerOptions {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
+#include "base/net_address.h"
 #include "base/time.h"
 #include "transport/cc/congestion_controller.h"
 #include "transport/qlog/qlog_sink.h"
@@ -33,6 +35,11 @@ struct ConnectionConfig {
   // --- connection IDs and paths ---
   std::uint64_t active_connection_id_limit = 4;
   bool disable_active_migration = false;
+  // Server: addresses offered in preferred_address (RFC 9000 §9.6); a
+  // default (family none) address is not offered. The server must receive
+  // on them: the runtime binds them, the connection accepts packets there.
+  NetAddress preferred_address_ipv4;
+  NetAddress preferred_address_ipv6;
 
   // --- datagram sizes (HOTPATH rule 13: from the path, 1200 is the floor) ---
   std::uint64_t max_udp_payload_size = 65527;  // what we accept
@@ -51,8 +58,15 @@ struct ConnectionConfig {
 
   // --- algorithms ---
   CongestionControlAlgorithm congestion_control = CongestionControlAlgorithm::cubic;
-  std::uint32_t version = wire::kQuicVersion1;  // client: version of the first Initial
-  bool prefer_quic_v2 = false;   // client: offer v2 via compatible version negotiation
+  // --- versions (RFC 9368) ---
+  // Client: the version of the first Initial (the Original Version); it
+  // must be one of `versions`.
+  std::uint32_t version = wire::kQuicVersion1;
+  // Versions spoken, most preferred first. Client: offered in
+  // version_information (compatible ones) and the choice after a Version
+  // Negotiation packet. Server: the compatible version it switches to
+  // (the endpoint sets this from EndpointConfig::versions).
+  std::vector<std::uint32_t> versions = {wire::kQuicVersion1, wire::kQuicVersion2};
 
   std::uint16_t gso_segments = 16;  // most packets per write_train() call
 

@@ -22,6 +22,7 @@ enum class ConnectionEventType : std::uint8_t {
   session_ticket,        // client: poll with Connection::session_ticket
   path_validated,        // `path_id`
   path_failed,           // `path_id`
+  path_migrated,         // the connection now sends on `path_id` (migration, preferred address)
   local_cid_issued,      // endpoint must route `cid_sequence` (see Connection::local_cid)
   local_cid_retired,     // endpoint must stop routing it
   closed,                // Connection::close_info() says why

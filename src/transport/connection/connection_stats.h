@@ -9,6 +9,17 @@
 
 namespace tquic::transport {
 
+// What became of the server's preferred_address (RFC 9000 §9.6).
+enum class PreferredAddressStatus : std::uint8_t {
+  none,        // server: none offered; client: none received
+  offered,     // server: sent in its transport parameters; client: received,
+               // to be used once the handshake is confirmed
+  ignored,     // client: not of our address family, or ClientOptions disabled it
+  validating,  // client: PATH_CHALLENGE sent there, waiting for the response
+  migrated,    // client: validated and in use; server: the client moved there
+  failed,      // client: validation failed, the original path stays in use
+};
+
 struct ConnectionStats {
   std::uint64_t packets_sent = 0;
   std::uint64_t packets_received = 0;
@@ -41,6 +52,12 @@ struct ConnectionStats {
   std::uint64_t ecn_validation_failures = 0;  // paths whose validation failed
   EcnValidationState ecn_state = EcnValidationState::disabled;
   EcnFailure ecn_failure = EcnFailure::none;
+  // Versions (RFC 9368): the first Initial's version (before any Version
+  // Negotiation packet) and the version in use.
+  std::uint32_t original_version = 0;
+  std::uint32_t negotiated_version = 0;
+  bool version_negotiation_received = false;  // client: a VN packet made it retry
+  PreferredAddressStatus preferred_address = PreferredAddressStatus::none;
 };
 
 }  // namespace tquic::transport

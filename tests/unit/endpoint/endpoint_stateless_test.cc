@@ -110,8 +110,10 @@ TEST(VersionNegotiation, IsRateLimited) {
 
 TEST(VersionNegotiation, ClientClosesWhenServerSpeaksNoneOfItsVersions) {
   EndpointConfig sc = server_config();
-  sc.versions = {wire::kQuicVersion2};  // the client offers v1 only
-  EndpointPair p(sc);
+  sc.versions = {wire::kQuicVersion2};
+  EndpointConfig cc = client_config();
+  cc.connection.versions = {wire::kQuicVersion1};  // the client speaks v1 only
+  EndpointPair p(sc, cc);
   std::vector<std::uint8_t> seen_vn;
   p.client_filter = [&](Datagram& d) {
     if (d.bytes.size() > 5 && (d.bytes[0] & 0x80) && d.bytes[1] == 0 && d.bytes[2] == 0 && d.bytes[3] == 0 &&
