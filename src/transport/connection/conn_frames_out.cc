@@ -72,7 +72,7 @@ bool write_cid_frames(PacketBuild& b) {
   ConnectionState& s = b.s;
   bool wrote = false;
   for (LocalCid& l : s.local_cids) {
-    if (l.cid.empty() || l.retired || !l.new_cid_pending) continue;
+    if (!l.active || !l.new_cid_pending) continue;
     wire::NewConnectionIdFrame f{l.sequence, 0, l.cid, l.reset_token};
     if (!put(b, f)) break;
     l.new_cid_pending = false;
@@ -81,10 +81,10 @@ bool write_cid_frames(PacketBuild& b) {
     wrote = true;
   }
   for (PeerCid& p : s.peer_cids) {
-    if (p.cid.empty() || !p.retire_pending) continue;
+    if (p.state != PeerCidState::retiring) continue;
     if (!put(b, wire::RetireConnectionIdFrame{p.sequence})) break;
     b.record({SentFrameKind::retire_connection_id, false, 0, kNoFramesRef, p.sequence});
-    p = PeerCid{};
+    p.state = PeerCidState::retire_sent;
     wrote = true;
   }
   return wrote;

@@ -178,6 +178,13 @@ Status Connection::migrate(const PathTuple& tuple, Timestamp now) {
   if (s.role != wire::Role::client || !s.handshake_confirmed)
     return Error::local("only a client with a confirmed handshake may migrate");
   if (s.peer_params.disable_active_migration) return Error::local("the server disabled active migration");
+  // RFC 9000 §9.5: not with a peer that asked for a zero-length CID (the
+  // paths would be trivially linkable); and our own zero-length CID makes
+  // our local address the connection's identity (§5.2.1), so it stays.
+  if (s.peer_cid_zero_length)
+    return Error::local("the server uses a zero-length connection ID: migrating would link the paths");
+  if (s.local_cid_zero_length)
+    return Error::local("a connection with a zero-length connection ID is identified by its address: it cannot migrate");
   PathState* p = find_path(s, tuple);
   if (!p) p = new_path(s, tuple);
   if (!p) return Error::local("path table full");

@@ -25,7 +25,7 @@ NetAddress offered_address(const wire::PreferredAddress& pa, AddressFamily famil
 
 PeerCid* preferred_peer_cid(ConnectionState& s) {
   for (PeerCid& p : s.peer_cids)
-    if (!p.cid.empty() && p.sequence == kPreferredAddressCidSequence && !p.retire_pending) return &p;
+    if (p.state == PeerCidState::active && p.sequence == kPreferredAddressCidSequence) return &p;
   return nullptr;
 }
 
@@ -44,9 +44,14 @@ Status offer_preferred_address(ConnectionState& s) {
     return Error::local("ConnectionConfig.preferred_address_ipv4 must be an IPv4 address");
   if (is_offered(v6) && v6.family != AddressFamily::ipv6)
     return Error::local("ConnectionConfig.preferred_address_ipv6 must be an IPv6 address");
+  // RFC 9000 §18.2: "A server that chooses a zero-length connection ID MUST
+  // NOT provide a preferred address."
+  if (s.local_cid_zero_length)
+    return Error::local("a server with a zero-length connection ID cannot offer a preferred address: drop one");
   if (s.next_local_cid_seq != kPreferredAddressCidSequence) return Error::local("preferred address CID must be the second");
   LocalCid& l = s.local_cids[kPreferredAddressCidSequence];
   if (!s.cid_source->next_cid(l.cid, l.reset_token)) return Error::local("no connection ID available");
+  l.active = true;
   l.sequence = s.next_local_cid_seq++;
   l.advertised = true;  // carried by the transport parameter, not NEW_CONNECTION_ID
   wire::PreferredAddress pa;
@@ -75,8 +80,9 @@ void note_peer_preferred_address(ConnectionState& s) {
   if (s.role != wire::Role::client || !s.peer_params.preferred_address) return;
   const wire::PreferredAddress& pa = *s.peer_params.preferred_address;
   for (PeerCid& p : s.peer_cids) {
-    if (!p.cid.empty()) continue;
-    p = PeerCid{kPreferredAddressCidSequence, pa.connection_id, pa.stateless_reset_token, true, false, false};
+    if (p.state != PeerCidState::free) continue;
+    p = PeerCid{PeerCidState::active, kPreferredAddressCidSequence, pa.connection_id, pa.stateless_reset_token, true,
+                false};
     break;
   }
   const bool ours = offered_address(pa, s.path().tuple.remote.family).valid();
@@ -113,7 +119,7 @@ void on_preferred_path_failed(ConnectionState& s, const PathState& p) {
   if (!is_preferred_path(s, p)) return;
   s.stats.preferred_address = PreferredAddressStatus::failed;  // §9.6.1: keep the original path
   for (PeerCid& c : s.peer_cids)
-    if (c.sequence == p.peer_cid_seq && !c.cid.empty()) c.in_use = false;
+    if (c.state == PeerCidState::active && c.sequence == p.peer_cid_seq) c.in_use = false;
 }
 
 }  // namespace tquic::transport

@@ -94,7 +94,7 @@ void on_retry(ConnectionState& s, ByteSpan bytes, Timestamp now) {
 
 void after_long_packet(ConnectionState& s, const wire::PacketHeader& h, Timestamp now) {
   if (h.type == wire::PacketType::initial && s.role == wire::Role::client && s.stats.packets_received == 0)
-    s.peer_cids[0].cid = h.scid;  // RFC 9000 §7.2: switch to the server's CID
+    set_peer_handshake_cid(s, h.scid);  // RFC 9000 §7.2: switch to the server's CID
   if (h.type == wire::PacketType::handshake && s.role == wire::Role::server) {
     s.path().validated = true;  // RFC 9000 §8.1: a Handshake packet validates
     (void)discard_space(s, PacketNumberSpace::initial, now);  // RFC 9001 §4.9.1
@@ -163,8 +163,7 @@ bool dcid_is_ours(const ConnectionState& s, const wire::PacketHeader& h) {
   if (h.type == wire::PacketType::initial || h.type == wire::PacketType::zero_rtt) {
     if (s.role == wire::Role::server && h.dcid == s.original_dcid) return true;
   }
-  for (const LocalCid& l : s.local_cids)
-    if (!l.retired && !l.cid.empty() && l.cid == h.dcid) return true;
+  if (local_cid_sequence(s, h.dcid) != kNoCidSequence) return true;  // may be zero-length
   return s.role == wire::Role::server && !s.retry_scid.empty() && h.dcid == s.retry_scid;
 }
 

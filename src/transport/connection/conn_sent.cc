@@ -86,6 +86,7 @@ void on_packet_acked_frames(ConnectionState& s, std::uint32_t ref, PacketNumberS
         for (auto& p : s.paths)
           if (p && p->id == r.a) on_pmtu_probe_acked(s, *p, r.b);
         break;
+      case SentFrameKind::retire_connection_id: on_retire_connection_id_acked(s, r.a); break;
       case SentFrameKind::reset_stream:
         if (Stream* st = find_stream(s, r.a); st && st->send) {
           st->send->on_reset_acked();

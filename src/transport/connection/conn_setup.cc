@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "crypto/initial_secrets.h"
+#include "transport/connection/conn_cids.h"
 #include "transport/connection/conn_preferred_address.h"
 #include "transport/connection/conn_qlog.h"
 #include "transport/connection/conn_state.h"
@@ -56,19 +57,11 @@ void fill_local_params(ConnectionState& s) {
   p.ack_delay_exponent = c.ack_delay_exponent;
   p.max_ack_delay_ms = to_ms(c.max_ack_delay);
   p.disable_active_migration = c.disable_active_migration;
-  p.active_connection_id_limit = std::max<std::uint64_t>(2, c.active_connection_id_limit);
+  // RFC 9000 §18.2: at least 2; at most what our table holds (conn_state.h).
+  p.active_connection_id_limit =
+      std::clamp<std::uint64_t>(c.active_connection_id_limit, 2, kMaxActivePeerCids);
   p.initial_source_connection_id = s.initial_scid;
   p.max_datagram_frame_size = c.max_datagram_frame_size;
-}
-
-// Local CID with sequence 0: the SCID of our long headers.
-Status take_first_local_cid(ConnectionState& s) {
-  LocalCid& l = s.local_cids[0];
-  if (!s.cid_source->next_cid(l.cid, l.reset_token)) return Error::local("no connection ID available");
-  l.sequence = s.next_local_cid_seq++;
-  l.advertised = true;
-  s.initial_scid = l.cid;
-  return ok_status();
 }
 
 Result<crypto::QuicVersion> version_of(std::uint32_t wire_version) {
@@ -181,10 +174,9 @@ Result<std::unique_ptr<Connection>> Connection::client(const ConnectionConfig& c
   std::uint8_t dcid[kClientInitialDcidLength];
   s->rng.fill(MutByteSpan(dcid, sizeof dcid));
   wire::ConnectionId::from_bytes(ByteSpan(dcid, sizeof dcid), s->original_dcid);
-  PeerCid& peer = s->peer_cids[0];
-  peer.cid = s->original_dcid;
-  peer.in_use = true;
-  TQUIC_TRY(take_first_local_cid(*s));
+  // Until the server's first Initial names its own CID (RFC 9000 §7.2).
+  s->peer_cids[0] = PeerCid{PeerCidState::active, 0, s->original_dcid, {}, false, true};
+  TQUIC_TRY(take_first_local_cid(*s, options.zero_length_cid));
   s->paths[0] = make_path(*s, 0, options.tuple);
   s->paths[0]->validated = true;  // the client chose the server's address
   TQUIC_TRY(install_initial_keys(*s, s->version, s->original_dcid));
@@ -217,10 +209,8 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   s->vn.first_attempt = options.version;
   s->original_dcid = options.original_dcid;
   s->retry_scid = options.retry_scid;
-  PeerCid& peer = s->peer_cids[0];
-  peer.cid = options.client_scid;
-  peer.in_use = true;
-  TQUIC_TRY(take_first_local_cid(*s));
+  set_peer_handshake_cid(*s, options.client_scid);
+  TQUIC_TRY(take_first_local_cid(*s, options.zero_length_cid));
   s->paths[0] = make_path(*s, 0, options.tuple);
   s->paths[0]->validated = options.address_validated;
   TQUIC_TRY(install_initial_keys(*s, s->version, options.client_dcid));
@@ -228,7 +218,7 @@ Result<std::unique_ptr<Connection>> Connection::server(const ConnectionConfig& c
   fill_version_information(*s);
   s->local_params.original_destination_connection_id = options.original_dcid;
   if (!options.retry_scid.empty()) s->local_params.retry_source_connection_id = options.retry_scid;
-  s->local_params.stateless_reset_token = s->local_cids[0].reset_token;
+  if (!s->local_cid_zero_length) s->local_params.stateless_reset_token = s->local_cids[0].reset_token;
   TQUIC_TRY(offer_preferred_address(*s));
   s->new_token = std::move(options.new_token);
   s->last_activity = now;

@@ -58,7 +58,11 @@
 namespace tquic::transport {
 
 inline constexpr std::size_t kMaxPaths = 8;
-inline constexpr std::size_t kMaxPeerCids = 8;
+// Peer CIDs: up to 8 active (we advertise active_connection_id_limit <= 8)
+// and as many again being retired (RFC 9000 §5.1.2: track at least twice
+// the limit).
+inline constexpr std::size_t kMaxActivePeerCids = 8;
+inline constexpr std::size_t kMaxPeerCids = 2 * kMaxActivePeerCids;
 inline constexpr std::size_t kMaxLocalCids = 8;
 
 // Keys protecting one direction at Initial, 0-RTT or Handshake level.
@@ -144,22 +148,32 @@ struct PathState {
   EcnValidator ecn;
 };
 
+// The CID tables hold values, never markers: a zero-length CID (RFC 9000
+// §5.1) is a CID like any other, and whether a slot holds anything is its
+// state.
+enum class PeerCidState : std::uint8_t {
+  free,      // nothing here
+  active,    // issued by the peer, usable (§5.1.1)
+  retiring,     // no longer used; RETIRE_CONNECTION_ID to send (§5.1.2)
+  retire_sent,  // RETIRE_CONNECTION_ID in flight: freed when acknowledged
+};
+
 struct PeerCid {
+  PeerCidState state = PeerCidState::free;
   std::uint64_t sequence = 0;
   wire::ConnectionId cid;
   wire::StatelessResetToken reset_token{};
   bool has_reset_token = false;
-  bool in_use = false;
-  bool retire_pending = false;   // RETIRE_CONNECTION_ID to send
+  bool in_use = false;  // a path has sent with it (§10.3.1: only then is its token checked)
 };
 
 struct LocalCid {
+  bool active = false;  // issued and not retired
   std::uint64_t sequence = 0;
   wire::ConnectionId cid;
   wire::StatelessResetToken reset_token{};
   bool advertised = false;  // NEW_CONNECTION_ID sent (or the handshake CID)
   bool new_cid_pending = false;
-  bool retired = false;
 };
 
 struct StreamSetup {
@@ -261,6 +275,10 @@ struct ConnectionState final : crypto::TlsEventSink {
   std::array<LocalCid, kMaxLocalCids> local_cids;
   std::uint64_t next_local_cid_seq = 0;
   std::uint64_t peer_retire_prior_to = 0;
+  // RFC 9000 §5.1.1: an endpoint that chose a zero-length CID is sent an
+  // empty DCID on every path and never issues or retires CIDs.
+  bool local_cid_zero_length = false;  // ours (ClientOptions/ServerOptions::zero_length_cid)
+  bool peer_cid_zero_length = false;   // the peer's, from its first long header (§7.2)
   wire::ConnectionId original_dcid;   // client's first DCID (server: from options)
   wire::ConnectionId initial_scid;    // our SCID in long headers
   wire::ConnectionId retry_scid;

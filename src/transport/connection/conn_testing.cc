@@ -18,7 +18,7 @@ void Connection::process_payload_for_testing(wire::EncryptionLevel level, MutByt
   // Addressed to our oldest active CID, the one a peer that has not migrated
   // keeps using.
   for (const LocalCid& l : s.local_cids)
-    if (!l.cid.empty() && !l.retired) ctx.dcid_sequence = std::min(ctx.dcid_sequence, l.sequence);
+    if (l.active) ctx.dcid_sequence = std::min(ctx.dcid_sequence, l.sequence);
   auto r = process_frames(s, payload, ctx);
   if (!r && r.error().kind != ErrorKind::blocked) close_with_error(s, r.error(), now);
 }

@@ -56,7 +56,7 @@ const std::vector<std::uint8_t>& Connection::new_token() const { return s_->new_
 
 bool Connection::local_cid(std::uint64_t sequence, wire::ConnectionId& cid) const {
   for (const LocalCid& l : s_->local_cids)
-    if (!l.cid.empty() && l.sequence == sequence) {
+    if (l.active && l.sequence == sequence) {
       cid = l.cid;
       return true;
     }

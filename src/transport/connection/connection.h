@@ -84,6 +84,12 @@ struct ClientOptions {
   // Move to the server's preferred_address of our address family once the
   // handshake is confirmed and the path there is validated (RFC 9000 §9.6).
   bool use_preferred_address = true;
+  // RFC 9000 §5.1: use a zero-length connection ID. The peer then sends us
+  // packets with an empty DCID, so whoever hands datagrams to this
+  // connection must find it by local address (the Endpoint allows one such
+  // connection per local address). The connection never issues
+  // NEW_CONNECTION_ID (§5.1.1) and cannot migrate (§5.2.1).
+  bool zero_length_cid = false;
 };
 
 struct ServerOptions {
@@ -96,6 +102,7 @@ struct ServerOptions {
   std::uint32_t version = 0;               // version of the client's Initial
   std::vector<std::uint8_t> random_seed;   // >= 32 bytes from a CSPRNG
   std::vector<std::uint8_t> new_token;     // minted by the endpoint; sent in NEW_TOKEN after the handshake
+  bool zero_length_cid = false;            // as ClientOptions (the Endpoint routes servers by CID: never set)
 };
 
 class Connection {
@@ -166,7 +173,8 @@ class Connection {
   const std::vector<std::uint8_t>& session_params() const;
   // Client: the latest NEW_TOKEN from the server (empty if none).
   const std::vector<std::uint8_t>& new_token() const;
-  // The local CID with `sequence`, for the endpoint's routing table.
+  // The active local CID with `sequence`, for the endpoint's routing table
+  // (empty for a zero-length CID: such a connection is routed by address).
   bool local_cid(std::uint64_t sequence, wire::ConnectionId& cid) const;
   ConnectionStats stats() const;
 

@@ -41,7 +41,7 @@ std::vector<SequenceCase> cases() {
   return {
       // §5.1.1: more active CIDs than our active_connection_id_limit.
       {"NewCidBeyondActiveLimit", true, {new_cid(4, 0)}, C::CONNECTION_ID_LIMIT_ERROR, 0x18},
-      {"NewCidBeyondActiveLimitAtClient", false, {new_cid(4, 1), new_cid(5, 1)}, C::CONNECTION_ID_LIMIT_ERROR, 0x18},
+      {"NewCidBeyondActiveLimitAtClient", false, {new_cid(4, 1), new_cid(5, 1, 0x43)}, C::CONNECTION_ID_LIMIT_ERROR, 0x18},
       // §19.15: Retire Prior To above Sequence Number; length 0 or above 20.
       {"RetirePriorToAboveSequence", true, {new_cid(4, 5)}, C::FRAME_ENCODING_ERROR, 0x18},
       {"ZeroLengthCid", true, {new_cid(4, 1, 0x42, 0)}, C::FRAME_ENCODING_ERROR, 0x18},
