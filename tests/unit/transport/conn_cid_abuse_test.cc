@@ -37,6 +37,34 @@ std::vector<std::uint8_t> replayed_cid_frame(std::uint8_t tag, std::uint64_t seq
   return b.data;
 }
 
+// NEW_CONNECTION_ID with sequence number `seq` carrying the CID a side's
+// CidSource gave for `cid_seq` and the reset token it gave for `token_seq`.
+std::vector<std::uint8_t> mixed_cid_frame(std::uint8_t tag, std::uint64_t seq, std::uint64_t cid_seq,
+                                          std::uint64_t token_seq, std::uint64_t retire_prior_to = 0) {
+  auto draw = [&](std::uint64_t n, wire::ConnectionId& cid, wire::StatelessResetToken& token) {
+    CounterCids replay(tag);
+    for (std::uint64_t i = 0; i <= n; ++i) replay.next_cid(cid, token);
+  };
+  wire::ConnectionId cid, unused_cid;
+  wire::StatelessResetToken token{}, unused_token{};
+  draw(cid_seq, cid, unused_token);
+  draw(token_seq, unused_cid, token);
+  Bytes b;
+  b.u8(0x18).v(seq).v(retire_prior_to).u8(static_cast<std::uint8_t>(cid.size()));
+  for (std::uint8_t x : cid.span()) b.u8(x);
+  for (std::uint8_t x : token) b.u8(x);
+  return b.data;
+}
+
+// A new CID (bytes `cid_byte`) under sequence `seq` with the reset token a
+// side's CidSource gave for `token_seq`.
+std::vector<std::uint8_t> cid_with_token_of(std::uint8_t tag, std::uint64_t seq, std::uint64_t token_seq,
+                                            std::uint64_t retire_prior_to) {
+  auto frame = mixed_cid_frame(tag, seq, token_seq, token_seq, retire_prior_to);
+  std::fill(frame.end() - 16 - 8, frame.end() - 16, 0x42);  // the harness's CIDs are 8 bytes
+  return frame;
+}
+
 std::vector<SequenceCase> cases() {
   return {
       // §5.1.1: more active CIDs than our active_connection_id_limit.
@@ -53,6 +81,16 @@ std::vector<SequenceCase> cases() {
       {"HandshakeSequenceReused", true, {new_cid(0, 0, 0x43)}, C::PROTOCOL_VIOLATION, 0x18},
       {"SequenceReusedForOtherCid", true, {new_cid(2, 0, 0x43)}, C::PROTOCOL_VIOLATION, 0x18},
       {"SequenceReusedForOtherToken", false, {replayed_cid_frame(0x51, 1, false)}, C::PROTOCOL_VIOLATION, 0x18},
+      // §19.15: a known CID repeated under another sequence number (MAY be
+      // PROTOCOL_VIOLATION: tquic's choice), with its own token or a new one.
+      {"CidRepeatedUnderNewSequence", true, {mixed_cid_frame(0xc1, 4, 2, 2, 1)}, C::PROTOCOL_VIOLATION, 0x18},
+      {"CidRepeatedUnderNewSequenceAndToken", false, {mixed_cid_frame(0x51, 4, 1, 4, 1)}, C::PROTOCOL_VIOLATION,
+       0x18},
+      {"HandshakeCidRepeatedUnderNewSequence", false, {mixed_cid_frame(0x51, 4, 0, 4, 1)}, C::PROTOCOL_VIOLATION,
+       0x18},
+      // §10.3: one reset token for two CIDs (MAY be PROTOCOL_VIOLATION).
+      {"ResetTokenOfAnotherCid", false, {cid_with_token_of(0x51, 4, 2, 1)}, C::PROTOCOL_VIOLATION, 0x18},
+      {"ResetTokenOfTheHandshakeCid", false, {cid_with_token_of(0x51, 4, 0, 1)}, C::PROTOCOL_VIOLATION, 0x18},
       // §19.16: retiring a sequence number never issued...
       {"RetireNeverIssued", true, {retire_cid(4)}, C::PROTOCOL_VIOLATION, 0x19},
       {"RetireFarBeyondIssued", false, {retire_cid(wire::kVarintMax)}, C::PROTOCOL_VIOLATION, 0x19},
@@ -104,6 +142,29 @@ TEST(CidAbuseNot, LegalCidTrafficIsAccepted) {
   EXPECT_TRUE(p.run_until([&] { return p.client->stream_peek(*id).size() == 3; }, 5s));
   EXPECT_FALSE(p.client->close_info().closed) << p.client->close_info().reason;
   EXPECT_FALSE(p.server->close_info().closed) << p.server->close_info().reason;
+}
+
+// §19.15: "A receiver MUST ignore any Retire Prior To fields that do not
+// increase the largest received Retire Prior To value": one that does
+// increase it counts even in a frame that repeats a known CID.
+TEST(CidAbuseNot, RepeatedNewCidWithHigherRetirePriorToStillRetires) {
+  Pipe p;
+  ASSERT_TRUE(establish(p));
+  inject(p, *p.server, L::one_rtt, replayed_cid_frame(0xc1, 3, true, 2));
+  EXPECT_FALSE(p.server->close_info().closed) << p.server->close_info().reason;
+  settle(p, 200ms);
+  std::vector<std::uint64_t> retired;
+  for (const ConnectionEvent& e : p.client_events)
+    if (e.type == ConnectionEventType::local_cid_retired) retired.push_back(e.cid_sequence);
+  EXPECT_EQ(retired, (std::vector<std::uint64_t>{0, 1}));
+  // A smaller value later is ignored, and the same frame again changes nothing.
+  inject(p, *p.server, L::one_rtt, replayed_cid_frame(0xc1, 3, true, 1));
+  inject(p, *p.server, L::one_rtt, replayed_cid_frame(0xc1, 3, true, 2));
+  settle(p, 200ms);
+  std::size_t after = 0;
+  for (const ConnectionEvent& e : p.client_events) after += e.type == ConnectionEventType::local_cid_retired;
+  EXPECT_EQ(after, 2u);
+  expect_still_open(p, *p.server);
 }
 
 }  // namespace

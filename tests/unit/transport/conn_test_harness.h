@@ -108,6 +108,8 @@ struct Pipe {
   // it), e.g. bleaching, remarking, or CE marks of a congested queue.
   std::function<EcnMark(EcnMark mark, bool to_server, ByteSpan datagram)> ecn_path;
   std::function<bool(EcnMark mark, bool to_server)> drop_if;  // e.g. a path that drops ECT datagrams
+  std::function<void(bool to_server, ByteSpan datagram)> observe;  // sees every datagram sent
+  bool server_zero_length_cid = false;  // ServerOptions::zero_length_cid for the server
   std::uint64_t ect0_datagrams[2] = {0, 0};  // sent with ECT(0): [to_server, to_client]
   std::vector<ConnectionEvent> client_events, server_events;
 
@@ -133,6 +135,7 @@ struct Pipe {
     o.original_dcid = h->dcid;
     o.version = h->version;
     o.random_seed = seed(9);
+    o.zero_length_cid = server_zero_length_cid;
     auto s = Connection::server(config, *stls, server_cids, std::move(o), now);
     ASSERT_TRUE(s) << s.error().reason;
     server = std::move(*s);
@@ -148,6 +151,7 @@ struct Pipe {
         const std::size_t n = std::min<std::size_t>(t->segment_size, t->bytes - off);
         ++datagrams;
         ect0_datagrams[upstream ? 0 : 1] += t->ecn == EcnMark::ect0;
+        if (observe) observe(upstream, ByteSpan(tx.data() + off, n));
         if (n > mtu) continue;
         if (loss > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < loss) continue;
         if (drop_if && drop_if(t->ecn, upstream)) continue;
