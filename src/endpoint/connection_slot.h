@@ -50,6 +50,7 @@ struct ConnectionSlot {
   SlotCidSource cid_source;
   std::array<RoutedCid, kRoutedCidsPerSlot> routed{};
   std::size_t routed_count = 0;
+  bool zero_length_cid = false;  // routed by local address (ZeroLengthRoutes), not by CID
   std::uint32_t generation = 0;
   SlotState state = SlotState::free;
   bool dirty = false;  // in the write queue

@@ -103,7 +103,7 @@ Result<std::uint32_t> Endpoint::allocate_slot() {
 
 void Endpoint::free_slot(std::uint32_t index) {
   ConnectionSlot& s = *slots_[index];
-  unroute_all(s);
+  unroute_all(index);
   timers_.remove(index);
   s.conn.reset();
   s.state = SlotState::free;
@@ -182,16 +182,20 @@ bool Endpoint::route_cid(ConnectionSlot& slot, std::uint32_t index, const wire::
   return true;
 }
 
-void Endpoint::unroute_all(ConnectionSlot& slot) {
+void Endpoint::unroute_all(std::uint32_t index) {
+  ConnectionSlot& slot = *slots_[index];
   for (std::size_t i = 0; i < slot.routed_count; ++i) table_.erase(slot.routed[i].cid);
   slot.routed_count = 0;
+  if (slot.zero_length_cid) zero_length_routes_.remove(index);
+  slot.zero_length_cid = false;
 }
 
 // The connection issued CID `sequence` (it was routed when drawn): learn
 // its sequence number, which is how its retirement will be reported.
 void Endpoint::on_cid_issued(ConnectionSlot& slot, std::uint32_t index, std::uint64_t sequence) {
   wire::ConnectionId cid;
-  if (!slot.conn->local_cid(sequence, cid)) return;
+  // A zero-length CID is routed by address (zero_length_routes_).
+  if (!slot.conn->local_cid(sequence, cid) || cid.empty()) return;
   for (std::size_t i = 0; i < slot.routed_count; ++i) {
     RoutedCid& r = slot.routed[i];
     if (!r.is_client_dcid && r.cid == cid) {
@@ -271,7 +275,7 @@ void Endpoint::after_call(std::uint32_t index, Timestamp) {
 
 void Endpoint::remove_connection(std::uint32_t index) {
   ConnectionSlot& s = *slots_[index];
-  unroute_all(s);
+  unroute_all(index);
   timers_.remove(index);
   s.state = SlotState::removed;
   --live_count_;
@@ -284,6 +288,12 @@ void Endpoint::remove_connection(std::uint32_t index) {
 Result<ConnectionHandle> Endpoint::connect(transport::ClientOptions options, Timestamp now) {
   release_handed_out();
   if (!tls_.client) return Error::local("endpoint has no client TLS context");
+  const bool zero_length = options.zero_length_cid;
+  const NetAddress local = options.tuple.local;
+  if (zero_length && zero_length_routes_.overlaps_any(local))  // RFC 9000 §5.1
+    return Error::local(
+        "another connection with a zero-length connection ID uses this local address: give each its own "
+        "ClientOptions::tuple.local");
   TQUIC_TRY_ASSIGN(std::uint32_t index, allocate_slot());
   ConnectionSlot& s = *slots_[index];
   options.random_seed = draw(rng_, kConnectionSeedLength);
@@ -295,6 +305,7 @@ Result<ConnectionHandle> Endpoint::connect(transport::ClientOptions options, Tim
   s.conn = std::move(*c);
   s.state = SlotState::live;
   ++live_count_;
+  s.zero_length_cid = zero_length && zero_length_routes_.add(local, index);
   on_cid_issued(s, index, 0);
   mark_dirty(index);
   after_call(index, now);

@@ -21,6 +21,12 @@
 // connection issues is registered before the peer can learn it; retired
 // CIDs are unregistered when the connection reports them; a closed
 // connection loses all its routes, its timer and finally its slot.
+// A client connection with a zero-length CID (ClientOptions::
+// zero_length_cid) is routed by local address instead (RFC 9000 §5.2.1):
+// datagrams that match no CID and arrive on its ClientOptions::tuple.local
+// go to it, and no stateless reset is ever sent for them. One such
+// connection per local address (§5.1); with tuple.local unset, one per
+// endpoint.
 #pragma once
 
 #include <cstddef>
@@ -43,6 +49,7 @@
 #include "endpoint/stateless_reset.h"
 #include "endpoint/timer_heap.h"
 #include "endpoint/vn_responder.h"
+#include "endpoint/zero_length_routes.h"
 #include "endpoint/token.h"
 #include "transport/connection/connection.h"
 #include "wire/packet_header.h"
@@ -73,7 +80,8 @@ class Endpoint {
 
   // --- connections ---
   // Starts a client connection (needs EndpointTls::client). The endpoint
-  // sets options.random_seed.
+  // sets options.random_seed. With options.zero_length_cid, fails if
+  // another such connection already uses options.tuple.local.
   Result<ConnectionHandle> connect(transport::ClientOptions options, Timestamp now);
   // nullptr for a stale handle. Marks the connection for the next write_train().
   transport::Connection* connection(ConnectionHandle handle);
@@ -98,7 +106,7 @@ class Endpoint {
   void release_handed_out();
   bool issue_cid(std::uint32_t index, wire::ConnectionId& cid, wire::StatelessResetToken& token);
   bool route_cid(ConnectionSlot& slot, std::uint32_t index, const wire::ConnectionId& cid, bool client_dcid);
-  void unroute_all(ConnectionSlot& slot);
+  void unroute_all(std::uint32_t index);
   void on_cid_issued(ConnectionSlot& slot, std::uint32_t index, std::uint64_t sequence);
   void on_cid_retired(ConnectionSlot& slot, std::uint64_t sequence);
   void after_call(std::uint32_t index, Timestamp now);
@@ -131,6 +139,7 @@ class Endpoint {
   crypto::Csprng rng_;
   CidGenerator cids_;
   CidTable table_;
+  ZeroLengthRoutes zero_length_routes_;
   TimerHeap timers_;
   TokenCodec tokens_;
   StatelessResetter resets_;

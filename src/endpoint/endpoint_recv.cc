@@ -55,18 +55,21 @@ void Endpoint::deliver(std::uint32_t index, MutByteSpan datagram, const PathTupl
   after_call(index, now);
 }
 
-// Short header: the DCID is one of ours, so it has our length. Unknown ->
-// a stateless reset, within the size and rate limits.
+// Short header: the DCID is one of ours, so it has our length -- or it is
+// empty, for a connection with a zero-length CID, found by the local
+// address (RFC 9000 §5.2.1). Unknown -> a stateless reset, within the size
+// and rate limits (never for a zero-length CID: a reset token belongs to a
+// CID, §10.3).
 void Endpoint::route_short_header(MutByteSpan datagram, const PathTuple& tuple, transport::EcnMark ecn,
                                   Timestamp now) {
   const std::size_t n = cids_.cid_length();
-  if (datagram.size() < 1 + n) {
-    drop(stats_.unknown_cid);
-    return;
-  }
-  const ByteSpan dcid = ByteSpan(datagram).subspan(1, n);
-  const std::uint32_t index = table_.find(dcid);
+  const bool fits = datagram.size() >= 1 + n;
+  const ByteSpan dcid = fits ? ByteSpan(datagram).subspan(1, n) : ByteSpan();
+  const std::uint32_t index = fits ? table_.find(dcid) : CidTable::kNoValue;
   if (index != CidTable::kNoValue) return deliver(index, datagram, tuple, ecn, now);
+  const std::uint32_t zero_length = zero_length_routes_.find(tuple.local);
+  if (zero_length != ZeroLengthRoutes::kNoValue) return deliver(zero_length, datagram, tuple, ecn, now);
+  if (!fits) return drop(stats_.unknown_cid);
   send_stateless_reset(dcid, datagram.size(), tuple, now);
 }
 
@@ -79,6 +82,10 @@ void Endpoint::route_long_header(MutByteSpan datagram, const PathTuple& tuple, t
   }
   const std::uint32_t index = table_.find(inv->dcid);
   if (index != CidTable::kNoValue) return deliver(index, datagram, tuple, ecn, now);
+  if (inv->dcid.empty()) {  // RFC 9000 §5.2.1: a zero-length CID is found by the local address
+    const std::uint32_t zero_length = zero_length_routes_.find(tuple.local);
+    if (zero_length != ZeroLengthRoutes::kNoValue) return deliver(zero_length, datagram, tuple, ecn, now);
+  }
   if (inv->version == wire::kVersionNegotiationVersion || !tls_.server) {
     drop(stats_.unknown_cid);  // never answer a VN (§6.1); clients accept nothing
     return;
