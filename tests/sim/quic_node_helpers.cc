@@ -108,6 +108,7 @@ void QuicNode::start_client(Timestamp now) {
   o.server_name = "localhost";
   o.tuple = PathTuple{to_net_address(setup_.local), to_net_address(setup_.server)};
   o.random_seed = random_seed_for(setup_.seed, 0xc11e47);
+  o.zero_length_cid = setup_.zero_length_cid;
   auto c = transport::Connection::client(setup_.config, sim_client_tls(), cids_, std::move(o), now);
   if (!c) {
     create_failed_ = true;
@@ -132,6 +133,7 @@ void QuicNode::accept_server(const Datagram& d, Timestamp now) {
   o.original_dcid = h->dcid;
   o.version = h->version;
   o.random_seed = random_seed_for(setup_.seed, 0x5e7e7);
+  o.zero_length_cid = setup_.zero_length_cid;
   auto s = transport::Connection::server(setup_.config, sim_server_tls(), cids_, std::move(o), now);
   if (!s) {
     create_failed_ = true;

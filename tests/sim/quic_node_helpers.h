@@ -66,6 +66,7 @@ struct NodeSetup {
   Address local{};                 // the node's own address
   Address server{};                // client: where to connect
   Timestamp start = kTimeZero;     // client: when to send the first Initial
+  bool zero_length_cid = false;    // ClientOptions / ServerOptions::zero_length_cid
 };
 
 struct NodeCounters {

@@ -17,9 +17,11 @@ NodeSetup node_setup(const ScenarioSetup& s, wire::Role role) {
     n.local = kClientAddress;
     n.server = kServerAddress;
     n.start = s.client_start;
+    n.zero_length_cid = s.client_zero_length_cid;
   } else {
     n.config = s.server_config;
     n.local = kServerAddress;
+    n.zero_length_cid = s.server_zero_length_cid;
   }
   return n;
 }

@@ -33,6 +33,8 @@ struct ScenarioSetup {
   transport::ConnectionConfig client_config{};
   transport::ConnectionConfig server_config{};
   Timestamp client_start = kTimeZero;
+  bool client_zero_length_cid = false;  // RFC 9000 §5.1: the side is sent empty DCIDs
+  bool server_zero_length_cid = false;
 };
 
 // A link of `rate_bps` with one-way `delay` and a bottleneck queue of
