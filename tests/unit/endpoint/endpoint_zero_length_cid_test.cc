@@ -167,6 +167,31 @@ TEST(EndpointZeroLengthCid, NoStatelessResetForAZeroLengthClientsAddress) {
   upload_and_answer(p, {h});  // still working
 }
 
+// The server's preferred address (RFC 9000 §9.6) moves the client's remote
+// address, not its local one: a zero-length client stays routable and the
+// server keeps addressing it with an empty DCID on the new path.
+TEST(EndpointZeroLengthCid, ZeroLengthClientMovesToThePreferredAddress) {
+  EndpointConfig scfg = server_config();
+  const NetAddress preferred = NetAddress::ipv4({10, 0, 0, 3}, 4433);
+  scfg.connection.preferred_address_ipv4 = preferred;
+  EndpointPair p(scfg);
+  std::uint64_t from_preferred = 0;
+  p.client_filter = [&](Datagram& d) {
+    from_preferred += d.tuple.remote == preferred;
+    return true;
+  };
+  auto h = p.connect(5000, zero_length());
+  ASSERT_TRUE(p.run_until([&] {
+    return p.client->connection(h)->stats().preferred_address == transport::PreferredAddressStatus::migrated;
+  }));
+  ASSERT_TRUE(p.run_until([&] { return all_established(p, {h}); }));
+  const std::uint64_t before = from_preferred;
+  upload_and_answer(p, {h});
+  EXPECT_GT(from_preferred, before);
+  EXPECT_EQ(p.client->stats().unknown_cid, 0u);
+  EXPECT_EQ(p.client->stats().stateless_resets_sent, 0u);
+}
+
 TEST(ZeroLengthRoutes, WildcardsOverlapWhatTheyCouldReceive) {
   const NetAddress a = NetAddress::ipv4({10, 0, 0, 1}, 5000);
   EXPECT_TRUE(local_addresses_overlap(a, a));

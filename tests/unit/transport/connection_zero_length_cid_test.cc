@@ -256,6 +256,28 @@ TEST(ZeroLengthCid, ZeroLengthClientRecognisesTheServersStatelessReset) {
   EXPECT_TRUE(p.client->is_closed());
 }
 
+// §18.2: "A server that chooses a zero-length connection ID MUST NOT
+// provide a preferred address": configuring both is refused at setup.
+TEST(ZeroLengthCid, ServerWithZeroLengthCidCannotOfferAPreferredAddress) {
+  ConnectionConfig cfg;
+  cfg.preferred_address_ipv4 = NetAddress::ipv4({10, 0, 0, 3}, 443);
+  auto tls = server_tls();
+  CounterCids cids(0x51);
+  ServerOptions o;
+  o.tuple = PathTuple{NetAddress::ipv4({10, 0, 0, 2}, 443), NetAddress::ipv4({10, 0, 0, 1}, 5000)};
+  std::uint8_t dcid[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  wire::ConnectionId::from_bytes(ByteSpan(dcid, 8), o.client_dcid);
+  o.original_dcid = o.client_dcid;
+  o.version = wire::kQuicVersion1;
+  o.random_seed = seed(9);
+  o.zero_length_cid = true;
+  auto refused = Connection::server(cfg, *tls, cids, o, timestamp_from_ns(1'000'000'000));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(std::string(refused.error().reason).find("preferred address"), std::string::npos);
+  o.zero_length_cid = false;
+  EXPECT_TRUE(Connection::server(cfg, *tls, cids, o, timestamp_from_ns(1'000'000'000)));
+}
+
 // --- the rules of §19.15 and §19.16 toward a zero-length CID ---
 
 struct ZeroLengthViolation {
