@@ -103,6 +103,7 @@ std::unique_ptr<TlsContext> TlsContext::make_server(const TlsServerOptions& opts
   }
   if (!ctx->set_alpn(opts.alpn, error) || !ctx->set_priority(opts.ciphers, error)) return nullptr;
   ctx->early_data_ = opts.enable_early_data;
+  ctx->key_log_ = opts.key_log;
   if (!ctx->setup_server_resumption(opts.replay_cache_entries, error)) return nullptr;
   return ctx;
 }
@@ -134,6 +135,7 @@ std::unique_ptr<TlsContext> TlsContext::make_client(const TlsClientOptions& opts
   }
   if (!ctx->set_alpn(opts.alpn, error) || !ctx->set_priority(opts.ciphers, error)) return nullptr;
   ctx->early_data_ = true;
+  ctx->key_log_ = opts.key_log;
   return ctx;
 }
 

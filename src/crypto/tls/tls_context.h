@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "crypto/tls/key_log.h"
 #include "crypto/tls/replay_cache.h"
 
 namespace tquic::crypto {
@@ -26,6 +27,7 @@ struct TlsServerOptions {
   bool enable_early_data = true;
   std::size_t replay_cache_entries = 65536;
   std::string ciphers;  // GnuTLS priority fragment; empty = all QUIC suites
+  KeyLogSink* key_log = nullptr;  // not owned; null: GnuTLS default (SSLKEYLOGFILE)
 };
 
 struct TlsClientOptions {
@@ -34,6 +36,7 @@ struct TlsClientOptions {
   std::string ca_pem;           // alternative to ca_file
   std::vector<std::string> alpn;  // offered, in preference order
   std::string ciphers;          // GnuTLS priority fragment; empty = all QUIC suites
+  KeyLogSink* key_log = nullptr;  // not owned; null: GnuTLS default (SSLKEYLOGFILE)
 };
 
 class TlsContext {
@@ -53,6 +56,7 @@ class TlsContext {
   bool early_data() const { return early_data_; }
   const gnutls_datum_t* ticket_key() const { return ticket_key_.data ? &ticket_key_ : nullptr; }
   gnutls_anti_replay_t anti_replay() const { return anti_replay_; }
+  KeyLogSink* key_log() const { return key_log_; }
 
  private:
   explicit TlsContext(TlsRole role) : role_(role) {}
@@ -70,6 +74,7 @@ class TlsContext {
   gnutls_datum_t ticket_key_{nullptr, 0};
   gnutls_anti_replay_t anti_replay_ = nullptr;
   std::unique_ptr<ReplayCache> replay_cache_;
+  KeyLogSink* key_log_ = nullptr;
 };
 
 }  // namespace tquic::crypto

@@ -108,6 +108,16 @@ int TlsSession::on_tp_send_cb(gnutls_session_t s, gnutls_buffer_t ext) {
   return gnutls_buffer_append_data(ext, t->local_tp_.data(), t->local_tp_.size());
 }
 
+int TlsSession::on_keylog_cb(gnutls_session_t s, const char* label, const gnutls_datum_t* secret) {
+  KeyLogSink* sink = self(s)->ctx_.key_log();
+  gnutls_datum_t client_random{nullptr, 0};
+  gnutls_datum_t server_random{nullptr, 0};
+  gnutls_session_get_random(s, &client_random, &server_random);
+  if (sink && label && secret)
+    sink->on_secret(label, ByteSpan(client_random.data, client_random.size), ByteSpan(secret->data, secret->size));
+  return 0;
+}
+
 int TlsSession::on_ticket_hook(gnutls_session_t s, unsigned htype, unsigned, unsigned incoming,
                                const gnutls_datum_t*) {
   if (htype != GNUTLS_HANDSHAKE_NEW_SESSION_TICKET || !incoming) return 0;
@@ -144,6 +154,7 @@ Status TlsSession::configure(TlsSessionOptions& opts) {
   gnutls_handshake_set_secret_function(session_, on_secret_cb);
   gnutls_handshake_set_read_function(session_, on_read_cb);
   gnutls_alert_set_read_function(session_, on_alert_cb);
+  if (ctx_.key_log()) gnutls_session_set_keylog_function(session_, on_keylog_cb);
   if (gnutls_session_ext_register(session_, "QUIC Transport Parameters", kQuicTransportParametersExt,
                                   GNUTLS_EXT_TLS, on_tp_recv_cb, on_tp_send_cb, nullptr, nullptr,
                                   nullptr,

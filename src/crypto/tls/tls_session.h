@@ -95,6 +95,7 @@ class TlsSession {
                          gnutls_alert_description_t);
   static int on_tp_recv_cb(gnutls_session_t, const unsigned char*, size_t);
   static int on_tp_send_cb(gnutls_session_t, gnutls_buffer_t);
+  static int on_keylog_cb(gnutls_session_t, const char*, const gnutls_datum_t*);
   static int on_ticket_hook(gnutls_session_t, unsigned, unsigned, unsigned, const gnutls_datum_t*);
 
   const TlsContext& ctx_;

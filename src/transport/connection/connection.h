@@ -167,6 +167,9 @@ class Connection {
   std::string_view alpn() const;
   bool is_resumed() const;
   bool early_data_accepted() const;
+  // The negotiated TLS cipher suite id (crypto::kTlsAes128GcmSha256, ...);
+  // 0 before the handshake chose one.
+  std::uint16_t cipher_suite() const;
   // Client: the latest ticket + the server's transport parameters to
   // remember for 0-RTT (both empty until a ticket arrived).
   const std::vector<std::uint8_t>& session_ticket() const;

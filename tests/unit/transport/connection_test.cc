@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "conn_test_harness.h"
+#include "crypto/tls/tls_session.h"
 #include "wire/packet_header.h"
 
 namespace tquic::transport::testing {
@@ -23,6 +24,8 @@ TEST(Connection, HandshakeCompletesAndConfirms) {
   ASSERT_TRUE(p.handshake());
   EXPECT_EQ(p.client->alpn(), "hq-interop");
   EXPECT_EQ(p.server->alpn(), "hq-interop");
+  EXPECT_EQ(p.client->cipher_suite(), crypto::kTlsAes128GcmSha256);
+  EXPECT_EQ(p.server->cipher_suite(), crypto::kTlsAes128GcmSha256);
   EXPECT_TRUE(p.run_until([&] { return has_event(p.client_events, ConnectionEventType::handshake_confirmed); }));
   EXPECT_TRUE(has_event(p.server_events, ConnectionEventType::handshake_completed));
 }
