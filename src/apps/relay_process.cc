@@ -1,4 +1,4 @@
-#include "relay_process.h"
+#include "apps/relay_process.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -10,7 +10,7 @@
 
 extern char** environ;
 
-namespace tquic::demo {
+namespace tquic::apps {
 namespace {
 
 // Reads one line with a deadline of `ms` milliseconds.
@@ -52,7 +52,7 @@ bool RelayProcess::start(const std::string& binary, const NetAddress& upstream,
   posix_spawn_file_actions_destroy(&fa);
   ::close(pipefd[1]);
   out_fd_ = pipefd[0];
-  if (rc != 0) return (error = "cannot start " + binary + " (build it with scripts/setup)"), false;
+  if (rc != 0) return (error = "cannot start " + binary + " (build it with scripts/setup, or use --no-relay)"), false;
   std::string line;
   if (!read_line(out_fd_, line, 5000)) return (error = "tquic-relay did not report its address"), false;
   // "relay: listening on IP:PORT, upstream ..."
@@ -78,4 +78,4 @@ std::string RelayProcess::stop() {
   return out;
 }
 
-}  // namespace tquic::demo
+}  // namespace tquic::apps

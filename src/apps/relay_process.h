@@ -9,7 +9,7 @@
 
 #include "base/net_address.h"
 
-namespace tquic::demo {
+namespace tquic::apps {
 
 class RelayProcess {
  public:
@@ -27,4 +27,4 @@ class RelayProcess {
   NetAddress listen_;
 };
 
-}  // namespace tquic::demo
+}  // namespace tquic::apps

@@ -1,0 +1,17 @@
+// Checks option text and builds the typed options of each subcommand. Every
+// problem is one line naming the option (see value_parsers.h); files and
+// directories named by options are checked here, before any socket exists.
+#pragma once
+
+#include <string>
+
+#include "apps/options.h"
+#include "apps/raw_options.h"
+
+namespace tquic::apps {
+
+bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error);
+bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error);
+bool build_demo_options(const RawDemo& raw, DemoOptions& out, std::string& error);
+
+}  // namespace tquic::apps

@@ -1,0 +1,147 @@
+#include "apps/command_line.h"
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+
+#include "apps/build_options.h"
+#include "apps/serve_config.h"
+
+namespace tquic::apps {
+namespace {
+
+void add_common(CLI::App& cmd, RawCommon& c) {
+  cmd.add_option("--alpn", c.alpn, "application protocols, comma separated")->capture_default_str();
+  cmd.add_option("--qlog", c.qlog, "write qlog files into this directory (created if missing)");
+  cmd.add_option("--keylog", c.keylog, "append TLS secrets to FILE (NSS key log format; default $SSLKEYLOGFILE)");
+  cmd.add_option("--cc", c.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
+  cmd.add_option("--engine", c.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
+  cmd.add_option("--ciphers", c.ciphers, "TLS cipher suites in preference order: aes128gcm,aes256gcm,chacha20");
+}
+
+struct Parsers {
+  RawServe serve;
+  RawGet get;
+  RawDemo demo;
+  CLI::App* serve_cmd = nullptr;
+  CLI::App* get_cmd = nullptr;
+  CLI::App* demo_cmd = nullptr;
+};
+
+void define(CLI::App& app, Parsers& p) {
+  app.require_subcommand(1);
+  p.serve_cmd = app.add_subcommand("serve", "serve the files under --root over QUIC (hq-interop)");
+  auto& s = *p.serve_cmd;
+  s.add_option("--listen", p.serve.listen, "IP:PORT to listen on, e.g. 0.0.0.0:4433 or [::]:4433");
+  s.add_option("--root", p.serve.root, "directory whose files are served");
+  s.add_option("--cert", p.serve.cert, "PEM certificate chain (default: a generated self-signed one)");
+  s.add_option("--key", p.serve.key, "PEM private key of --cert");
+  s.add_flag("--retry", p.serve.retry, "validate every client address with a Retry first");
+  s.add_option("--config", p.serve.config, "TOML file with any of these options (command line wins)");
+  add_common(s, p.serve.common);
+
+  p.get_cmd = app.add_subcommand("get", "download URLs over one QUIC connection, in parallel streams");
+  auto& g = *p.get_cmd;
+  g.add_option("url", p.get.urls, "https://HOST[:PORT]/PATH (all of one HOST:PORT)");
+  g.add_flag("--insecure", p.get.insecure, "do not verify the server certificate");
+  g.add_option("--ca", p.get.ca, "PEM file with the CA (or self-signed certificate) to trust");
+  g.add_option("--output", p.get.output, "save each file into this directory");
+  g.add_option("--session", p.get.session, "resumption state: read before, written after the run");
+  g.add_flag("--0rtt", p.get.zero_rtt, "send the requests as 0-RTT when --session holds a ticket");
+  g.add_flag("--key-update", p.get.key_update, "initiate a key update once the handshake is confirmed");
+  g.add_flag("--migrate", p.get.migrate, "move to a new local port once the handshake is confirmed");
+  g.add_option("--version", p.get.version, "QUIC version: v1 or v2")->capture_default_str();
+  add_common(g, p.get.common);
+
+  p.demo_cmd = app.add_subcommand("demo", "loopback demo: server and client through tquic-relay, SHA-256 checked");
+  auto& d = *p.demo_cmd;
+  d.add_option("--size", p.demo.size, "bytes to transfer, e.g. 10MB, 1GB, 512KiB")->capture_default_str();
+  d.add_option("--delay", p.demo.delay, "one-way delay the relay adds, e.g. 20ms")->capture_default_str();
+  d.add_option("--loss", p.demo.loss, "loss rate the relay adds, e.g. 1%")->capture_default_str();
+  d.add_flag("--no-relay", p.demo.no_relay, "connect directly, without tquic-relay");
+  d.add_option("--cc", p.demo.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
+  d.add_option("--engine", p.demo.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
+}
+
+// Fills serve options the command line left unset from --config.
+bool apply_config(CLI::App& cmd, RawServe& raw, std::string& error) {
+  std::vector<ConfigEntry> entries;
+  if (!load_config_file(raw.config, entries, error)) return false;
+  std::map<std::string, std::string*> text = {
+      {"listen", &raw.listen},       {"root", &raw.root},     {"cert", &raw.cert},
+      {"key", &raw.key},             {"alpn", &raw.common.alpn}, {"qlog", &raw.common.qlog},
+      {"keylog", &raw.common.keylog}, {"cc", &raw.common.cc},  {"engine", &raw.common.engine},
+      {"ciphers", &raw.common.ciphers}};
+  for (const ConfigEntry& e : entries) {
+    const std::string where = "--config '" + raw.config + "': line " + std::to_string(e.line) + ": ";
+    const bool on_cli = cmd.count("--" + e.key) > 0;
+    if (e.key == "retry") {
+      if (!e.is_bool) return (error = where + "'retry' must be true or false"), false;
+      if (!on_cli) raw.retry = e.bool_value;
+    } else if (auto it = text.find(e.key); it != text.end()) {
+      if (e.is_bool) return (error = where + "'" + e.key + "' must be a string"), false;
+      if (!on_cli) *it->second = e.text;
+    } else {
+      error = where + "unknown key '" + e.key +
+              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine or ciphers";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string subcommand_name(const Parsers& p) {
+  if (p.serve_cmd->parsed()) return "tquic serve";
+  if (p.get_cmd->parsed()) return "tquic get";
+  if (p.demo_cmd->parsed()) return "tquic demo";
+  return "tquic";
+}
+
+// CLI11's message as one line, with where to look for help.
+std::string usage_line(const Parsers& p, const CLI::ParseError& e) {
+  std::string what = e.what();
+  for (char& c : what)
+    if (c == '\n') c = ' ';
+  if (what == "A subcommand is required") what = "a subcommand is required: serve, get or demo";
+  const std::string name = subcommand_name(p);
+  return name + ": " + what + "; see '" + name + " --help'";
+}
+
+}  // namespace
+
+ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& out, std::string& message) {
+  CLI::App app("tquic: QUIC file transfer (hq-interop) and loopback demo", "tquic");
+  Parsers p;
+  define(app, p);
+  std::vector<const char*> argv;
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp&) {
+    CLI::App* shown = p.serve_cmd->parsed() ? p.serve_cmd : p.get_cmd->parsed() ? p.get_cmd
+                      : p.demo_cmd->parsed() ? p.demo_cmd : &app;
+    message = shown->help();
+    return ParseOutcome::help;
+  } catch (const CLI::ParseError& e) {
+    message = usage_line(p, e);
+    return ParseOutcome::usage_error;
+  }
+  std::string error;
+  bool ok = false;
+  if (p.serve_cmd->parsed()) {
+    out.kind = CommandKind::serve;
+    ok = (p.serve.config.empty() || apply_config(*p.serve_cmd, p.serve, error)) &&
+         build_serve_options(p.serve, out.serve, error);
+  } else if (p.get_cmd->parsed()) {
+    out.kind = CommandKind::get;
+    ok = build_get_options(p.get, out.get, error);
+  } else {
+    out.kind = CommandKind::demo;
+    ok = build_demo_options(p.demo, out.demo, error);
+  }
+  if (ok) return ParseOutcome::run;
+  message = subcommand_name(p) + ": " + error;
+  return ParseOutcome::usage_error;
+}
+
+}  // namespace tquic::apps

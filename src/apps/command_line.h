@@ -1,0 +1,30 @@
+// The `tquic` command line (CLI11): subcommands serve, get and demo. Parsing
+// never touches the network; it checks values, files and directories and
+// reports the first problem as one line, e.g.
+//   tquic get: --ca: cannot read 'x.pem' (No such file or directory); pass a PEM CA file or --insecure
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "apps/options.h"
+
+namespace tquic::apps {
+
+enum class CommandKind : std::uint8_t { serve, get, demo };
+
+struct Command {
+  CommandKind kind = CommandKind::demo;
+  ServeOptions serve;
+  GetOptions get;
+  DemoOptions demo;
+};
+
+enum class ParseOutcome : std::uint8_t { run, help, usage_error };
+
+// `args` include the program name. On `help`, `message` is the help text
+// (print to stdout, exit 0); on `usage_error`, the one line to print to
+// stderr (exit 2).
+ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& out, std::string& message);
+
+}  // namespace tquic::apps

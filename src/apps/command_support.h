@@ -1,0 +1,28 @@
+// Setup steps the subcommands share: the key log, qlog, the node, and how
+// a setup failure is reported.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "apps/options.h"
+#include "endpoint/endpoint_config.h"
+#include "runtime/key_log_file.h"
+#include "runtime/udp_node.h"
+
+namespace tquic::apps {
+
+// Prints "tquic <command>: <message>" to stderr; returns kExitUsage.
+int setup_failure(const char* command, const std::string& message);
+
+// The key log for --keylog FILE or $SSLKEYLOGFILE; null when neither is
+// set. False with `error` when the file cannot be opened.
+bool open_key_log(const std::string& option, std::unique_ptr<runtime::KeyLogFile>& out, std::string& error);
+
+// The wildcard address of `family` with port 0 (a client's local socket).
+NetAddress wildcard_address(AddressFamily family);
+
+// "engine uring" / "engine mmsg (io_uring unavailable: ...)".
+std::string engine_description(const runtime::UdpNode& node);
+
+}  // namespace tquic::apps

@@ -1,0 +1,19 @@
+// The subcommands. Each returns the process exit status: 0 success,
+// 1 a failed transfer or run (404, handshake failure, checksum mismatch,
+// I/O error), 2 a setup problem reported as one line, 130 interrupted.
+#pragma once
+
+#include "apps/options.h"
+
+namespace tquic::apps {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitInterrupted = 130;
+
+int run_serve(const ServeOptions& options);
+int run_get(const GetOptions& options);
+int run_demo(const DemoOptions& options);
+
+}  // namespace tquic::apps

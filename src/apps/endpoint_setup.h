@@ -1,0 +1,16 @@
+// Endpoint configuration shared by the commands: seed from the kernel
+// CSPRNG, wall-clock anchor for tokens, congestion controller, and flow
+// control windows sized for bulk file transfer.
+#pragma once
+
+#include <string>
+
+#include "endpoint/endpoint_config.h"
+#include "transport/cc/congestion_controller.h"
+
+namespace tquic::apps {
+
+bool make_endpoint_config(transport::CongestionControlAlgorithm cc, endpoint::EndpointConfig& out,
+                          std::string& error);
+
+}  // namespace tquic::apps

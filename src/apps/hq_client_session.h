@@ -1,0 +1,30 @@
+// hq-interop, client side: one bidirectional stream per request carrying
+// "GET /path\r\n" and FIN; the response is the raw body up to FIN. A reset
+// stream is the server's refusal (apps/hq_server_session.h lists the codes).
+#pragma once
+
+#include <unordered_map>
+
+#include "apps/client_session.h"
+
+namespace tquic::apps {
+
+class HqClientSession final : public ClientSession {
+ public:
+  explicit HqClientSession(ResponseSink& sink) : sink_(sink) {}
+
+  Status start_request(transport::Connection& conn, std::size_t request, std::string_view authority,
+                       std::string_view path) override;
+  void on_event(transport::Connection& conn, const transport::ConnectionEvent& event) override;
+
+ private:
+  void read_response(transport::Connection& conn, transport::StreamId id);
+
+  ResponseSink& sink_;
+  std::unordered_map<transport::StreamId, std::size_t> requests_;  // open streams -> request index
+};
+
+// "server refused the request: RESET_STREAM 0x10b (H3_REQUEST_REJECTED: no such file, or not allowed)"
+std::string describe_hq_reset(std::uint64_t code);
+
+}  // namespace tquic::apps

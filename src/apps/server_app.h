@@ -1,0 +1,63 @@
+// The server application for the event loop: one ServerSession per
+// connection, made for the ALPN the handshake chose (apps/protocols.h), all
+// serving from one ContentSource. Keeps totals for the final summary.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "apps/server_session.h"
+#include "runtime/application.h"
+#include "transport/connection/connection_stats.h"
+
+namespace tquic::apps {
+
+struct ServerTotals {
+  std::uint64_t connections = 0;        // accepted
+  std::uint64_t connections_closed = 0;
+  std::uint64_t handshakes = 0;
+  std::uint64_t resumed = 0;
+  std::uint64_t early_data = 0;         // 0-RTT accepted
+  std::uint64_t packets_sent = 0;       // of closed connections
+  std::uint64_t packets_lost = 0;
+  std::uint64_t packets_retransmitted = 0;
+};
+
+class ServerApp final : public runtime::Application {
+ public:
+  explicit ServerApp(ContentSource& content) : content_(content) {}
+
+  void on_accepted(runtime::UdpNode& node, endpoint::ConnectionHandle handle, bool validated, Timestamp now) override;
+  void on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHandle handle,
+                           const transport::ConnectionEvent& event, Timestamp now) override;
+  void on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle handle, Timestamp now) override;
+
+  const ServerCounters& counters() const { return counters_; }
+  const ServerTotals& totals() const { return totals_; }
+  std::size_t live_sessions() const { return sessions_.size(); }
+  // Statistics of a live connection (the first one), else of the last one
+  // removed; nothing before the first connection.
+  std::optional<transport::ConnectionStats> sender_stats(runtime::UdpNode& node) const;
+
+ private:
+  struct Entry {
+    std::uint32_t generation = 0;
+    std::unique_ptr<ServerSession> session;  // made once the ALPN is known
+  };
+  Entry& entry_for(endpoint::ConnectionHandle handle);
+
+  ContentSource& content_;
+  ServerCounters counters_;
+  ServerTotals totals_;
+  std::unordered_map<std::uint32_t, Entry> sessions_;  // by handle index
+  std::optional<transport::ConnectionStats> last_removed_stats_;
+};
+
+// "tquic serve: 12 connections (3 resumed, 1 with 0-RTT), 40 requests: 38 files
+// sent, 2 refused, 0 failed; 1.2 GB; 2 Retry packets sent"
+std::string format_server_summary(const ServerCounters& c, const ServerTotals& t, std::uint64_t retries_sent);
+
+}  // namespace tquic::apps

@@ -1,0 +1,40 @@
+// What `tquic get --session FILE` keeps between runs to resume (RFC 8446
+// §2.2 ticket, RFC 9000 §7.4.1 remembered transport parameters for 0-RTT)
+// and to skip address validation (RFC 9000 §8.1.3 NEW_TOKEN token):
+//
+//   tquic-session 1
+//   server 127.0.0.1:4433
+//   ticket <hex>
+//   params <hex>
+//   token <hex>
+//
+// A state saved for another server is not used. The file is replaced
+// atomically (write to FILE.tmp, rename), mode 0600: a ticket is a secret.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tquic::apps {
+
+struct SessionState {
+  std::string server;  // "host:port" it was saved for
+  std::vector<std::uint8_t> ticket;
+  std::vector<std::uint8_t> params;
+  std::vector<std::uint8_t> token;
+
+  bool empty() const { return ticket.empty() && token.empty(); }
+};
+
+enum class SessionLoad : std::uint8_t { loaded, absent, invalid };
+
+// absent: no file (a first run); invalid: `error` says what is wrong.
+SessionLoad load_session(const std::string& path, SessionState& out, std::string& error);
+bool save_session(const std::string& path, const SessionState& state, std::string& error);
+
+// The text form (for tests and load/save).
+std::string encode_session(const SessionState& state);
+bool decode_session(const std::string& text, SessionState& out, std::string& error);
+
+}  // namespace tquic::apps

@@ -1,0 +1,45 @@
+// TLS contexts for the commands: the server's (from --cert/--key, or an
+// ephemeral self-signed certificate) and the client's (system CAs, --ca or
+// --insecure), with the ALPN list, cipher choice and key log.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crypto/tls/key_log.h"
+#include "crypto/tls/tls_context.h"
+
+namespace tquic::apps {
+
+struct ServerTlsParams {
+  std::string cert_file;  // both empty: generate a self-signed certificate
+  std::string key_file;
+  std::vector<std::string> alpn;
+  std::string cipher_priority;
+  crypto::KeyLogSink* key_log = nullptr;
+  std::vector<std::string> names = {"localhost"};  // self-signed: DNS names
+  std::vector<std::string> ip_addresses;           // self-signed: raw 4/16-byte addresses
+};
+
+struct ServerTls {
+  std::unique_ptr<crypto::TlsContext> context;
+  std::string cert_pem;         // the certificate in use (its first one)
+  std::string spki_sha256;      // base64, for --ignore-certificate-errors-spki-list
+  bool self_signed = false;
+};
+
+bool make_server_tls(const ServerTlsParams& params, ServerTls& out, std::string& error);
+
+struct ClientTlsParams {
+  bool insecure = false;
+  std::string ca_file;    // empty: system trust anchors (unless insecure)
+  std::string ca_pem;     // alternative to ca_file (the demo trusts its own certificate)
+  std::vector<std::string> alpn;
+  std::string cipher_priority;
+  crypto::KeyLogSink* key_log = nullptr;
+};
+
+std::unique_ptr<crypto::TlsContext> make_client_tls(const ClientTlsParams& params, std::string& error);
+
+}  // namespace tquic::apps
