@@ -74,17 +74,19 @@ bool apply_config(CLI::App& cmd, RawServe& raw, std::string& error) {
       {"ciphers", &raw.common.ciphers}};
   for (const ConfigEntry& e : entries) {
     const std::string where = "--config '" + raw.config + "': line " + std::to_string(e.line) + ": ";
+    const auto it = text.find(e.key);
+    if (e.key != "retry" && it == text.end()) {
+      error = where + "unknown key '" + e.key +
+              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine or ciphers";
+      return false;
+    }
     const bool on_cli = cmd.count("--" + e.key) > 0;
     if (e.key == "retry") {
       if (!e.is_bool) return (error = where + "'retry' must be true or false"), false;
       if (!on_cli) raw.retry = e.bool_value;
-    } else if (auto it = text.find(e.key); it != text.end()) {
+    } else {
       if (e.is_bool) return (error = where + "'" + e.key + "' must be a string"), false;
       if (!on_cli) *it->second = e.text;
-    } else {
-      error = where + "unknown key '" + e.key +
-              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine or ciphers";
-      return false;
     }
   }
   return true;
@@ -110,6 +112,10 @@ std::string usage_line(const Parsers& p, const CLI::ParseError& e) {
 }  // namespace
 
 ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& out, std::string& message) {
+  if (args.size() > 1 && !args[1].starts_with('-') && args[1] != "serve" && args[1] != "get" && args[1] != "demo") {
+    message = "tquic: unknown subcommand '" + args[1].substr(0, 40) + "'; use serve, get or demo (see 'tquic --help')";
+    return ParseOutcome::usage_error;
+  }
   CLI::App app("tquic: QUIC file transfer (hq-interop) and loopback demo", "tquic");
   Parsers p;
   define(app, p);

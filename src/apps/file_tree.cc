@@ -28,7 +28,7 @@ FileTree::~FileTree() { ::close(root_fd_); }
 
 int FileTree::open_beneath(const std::string& relative) const {
   open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
+  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;  // a FIFO must not block the server
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
   const long fd = ::syscall(SYS_openat2, root_fd_, relative.c_str(), &how, sizeof how);
   if (fd >= 0 || errno != ENOSYS) return static_cast<int>(fd);
@@ -41,7 +41,7 @@ int FileTree::open_beneath(const std::string& relative) const {
     errno = EXDEV;
     return -1;
   }
-  return ::open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  return ::open(real, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 }
 
 LookupResult FileTree::open(std::string_view relative_path, std::unique_ptr<ResponseBody>& body) {

@@ -11,8 +11,8 @@ ProgressLine::ProgressLine() : enabled_(::isatty(STDERR_FILENO) != 0) {}
 void ProgressLine::draw(Timestamp now, const std::string& text) {
   if (!enabled_) return;
   const std::size_t pad = width_ > text.size() ? width_ - text.size() : 0;
-  std::fprintf(stderr, "\r%s%*s", text.c_str(), static_cast<int>(pad), "");
-  std::fflush(stderr);
+  std::fprintf(out_, "\r%s%*s", text.c_str(), static_cast<int>(pad), "");
+  std::fflush(out_);
   width_ = text.size();
   drawn_ = true;
   last_ = now;
@@ -20,8 +20,8 @@ void ProgressLine::draw(Timestamp now, const std::string& text) {
 
 void ProgressLine::clear() {
   if (!enabled_ || width_ == 0) return;
-  std::fprintf(stderr, "\r%*s\r", static_cast<int>(width_), "");
-  std::fflush(stderr);
+  std::fprintf(out_, "\r%*s\r", static_cast<int>(width_), "");
+  std::fflush(out_);
   width_ = 0;
 }
 

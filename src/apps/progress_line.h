@@ -2,6 +2,7 @@
 // kInterval, only when stderr is a terminal; cleared before the summary.
 #pragma once
 
+#include <cstdio>
 #include <string>
 
 #include "base/time.h"
@@ -12,8 +13,8 @@ class ProgressLine {
  public:
   static constexpr Duration kInterval = 250ms;
 
-  ProgressLine();  // enabled when stderr is a terminal
-  explicit ProgressLine(bool enabled) : enabled_(enabled) {}
+  ProgressLine();  // on stderr, enabled when stderr is a terminal
+  ProgressLine(bool enabled, std::FILE* out) : enabled_(enabled), out_(out) {}
 
   bool enabled() const { return enabled_; }
   // True when a line drawn at `now` would be shown (the rate limit allows it).
@@ -25,6 +26,7 @@ class ProgressLine {
 
  private:
   bool enabled_;
+  std::FILE* out_ = stderr;
   bool drawn_ = false;
   Timestamp last_{};
   std::size_t width_ = 0;
