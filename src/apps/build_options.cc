@@ -16,7 +16,9 @@ bool build_common(const RawCommon& raw, CommonOptions& out, std::string& error) 
   }
   if (!parse_cc("--cc", raw.cc, out.cc, error) || !parse_engine("--engine", raw.engine, out.engine, error))
     return false;
-  if (!raw.ciphers.empty() && !parse_ciphers("--ciphers", raw.ciphers, out.cipher_priority, error)) return false;
+  if (!raw.ciphers.empty() &&
+      !parse_ciphers("--ciphers", raw.ciphers, out.cipher_priority, out.cipher_suites, error))
+    return false;
   out.keylog_file = raw.keylog;
   out.qlog_dir = raw.qlog;
   return out.qlog_dir.empty() || ensure_directory("--qlog", out.qlog_dir, error);

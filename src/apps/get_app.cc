@@ -56,6 +56,7 @@ void GetApp::start_requests(transport::Connection& conn) {
     Status st = session_proto_->start_request(conn, next_request_, authority, d.path());
     if (st.ok()) {
       d.mark_requested();
+      early_requests_ = early_requests_ || !handshake_done_;
       continue;
     }
     if (st.error().kind == ErrorKind::blocked) break;  // no stream credit yet: a later turn retries
@@ -106,6 +107,7 @@ void GetApp::remember_session(const transport::Connection& conn) {
   if (!conn.session_ticket().empty()) {
     session_.ticket = conn.session_ticket();
     session_.params = conn.session_params();
+    session_.cipher_suite = conn.cipher_suite();
   }
   if (!conn.new_token().empty()) session_.token = conn.new_token();
 }
@@ -249,6 +251,7 @@ TransferSummary GetApp::summary(io::EngineKind engine, transport::CongestionCont
   s.cc = cc;
   s.engine = engine;
   s.resumed = resumed_;
+  s.early_data_sent = early_requests_;
   s.early_data_accepted = early_data_;
   s.note = migration_note_;
   if (plan_.key_update && !key_update_done_) s.note += std::string(s.note.empty() ? "" : "; ") + "key update not initiated";

@@ -82,6 +82,7 @@ class GetApp final : public runtime::Application, private ResponseSink {
   Timestamp started_{};
   Timestamp ended_{};
   bool handshake_done_ = false;
+  bool early_requests_ = false;      // some requests went out before the handshake completed
   bool confirmed_ = false;
   bool key_update_pending_ = false;
   bool key_update_done_ = false;

@@ -1,4 +1,5 @@
 // tquic get: every URL over one connection, in parallel streams.
+#include <algorithm>
 #include <cstdio>
 
 #include "apps/command_support.h"
@@ -25,7 +26,13 @@ bool load_resumption(const GetOptions& o, SessionState& out, std::string& error)
       return false;
     case SessionLoad::loaded: break;
   }
-  if (s.server == o.urls.front().authority()) out = std::move(s);
+  if (s.server != o.urls.front().authority()) return true;
+  const auto& allowed = o.common.cipher_suites;
+  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), s.cipher_suite) == allowed.end()) {
+    s.ticket.clear();  // resumed only with the suite it was issued for; the token stays useful
+    s.params.clear();
+  }
+  out = std::move(s);
   return true;
 }
 

@@ -23,6 +23,7 @@ struct CommonOptions {
   transport::CongestionControlAlgorithm cc = transport::CongestionControlAlgorithm::bbr3;
   io::EngineKind engine = io::EngineKind::automatic;
   std::string cipher_priority;  // GnuTLS priority fragment; empty = every QUIC suite
+  std::vector<std::uint16_t> cipher_suites;  // the same as TLS ids (0x1301...); empty = all
 };
 
 struct ServeOptions {

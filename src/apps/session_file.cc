@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,11 @@ bool from_hex(std::string_view s, std::vector<std::uint8_t>& out) {
 std::string encode_session(const SessionState& s) {
   std::string out(kMagic);
   out += "\nserver " + s.server + "\n";
+  if (s.cipher_suite != 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "cipher %04x\n", s.cipher_suite);
+    out += buf;
+  }
   if (!s.ticket.empty()) out += "ticket " + to_hex(s.ticket) + "\n";
   if (!s.params.empty()) out += "params " + to_hex(s.params) + "\n";
   if (!s.token.empty()) out += "token " + to_hex(s.token) + "\n";
@@ -67,12 +73,16 @@ bool decode_session(const std::string& text, SessionState& out, std::string& err
     const std::string_view value = space == std::string::npos ? std::string_view{} : std::string_view(line).substr(space + 1);
     bool ok = true;
     if (key == "server") out.server = std::string(value);
-    else if (key == "ticket") ok = from_hex(value, out.ticket);
+    else if (key == "cipher") {
+      std::vector<std::uint8_t> id;
+      ok = value.size() == 4 && from_hex(value, id);
+      if (ok) out.cipher_suite = static_cast<std::uint16_t>(id[0] << 8 | id[1]);
+    } else if (key == "ticket") ok = from_hex(value, out.ticket);
     else if (key == "params") ok = from_hex(value, out.params);
     else if (key == "token") ok = from_hex(value, out.token);
     else if (!key.empty()) ok = false;
     if (!ok) {
-      error = "line " + std::to_string(n) + " is not 'server|ticket|params|token <value>' with a hex value";
+      error = "line " + std::to_string(n) + " is not 'server|cipher|ticket|params|token <value>' with a hex value";
       return false;
     }
   }

@@ -100,7 +100,8 @@ std::string format_summary(const TransferSummary& s) {
                 std::string(transport::congestion_control_algorithm_name(s.cc)).c_str(),
                 io::engine_kind_name(s.engine));
   std::string out = buf;
-  if (s.resumed) out += s.early_data_accepted ? "; resumed, 0-RTT accepted" : "; resumed";
+  if (s.resumed) out += "; resumed";
+  if (s.early_data_sent) out += s.early_data_accepted ? ", 0-RTT accepted" : ", 0-RTT rejected";
   if (st.key_updates > 0) out += "; key updates " + std::to_string(st.key_updates);
   if (!s.note.empty()) out += "; " + s.note;
   return out;

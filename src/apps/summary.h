@@ -39,13 +39,14 @@ struct TransferSummary {
   transport::CongestionControlAlgorithm cc = transport::CongestionControlAlgorithm::cubic;
   io::EngineKind engine = io::EngineKind::mmsg;
   bool resumed = false;
+  bool early_data_sent = false;      // requests went out as 0-RTT
   bool early_data_accepted = false;
   std::string note;              // appended after "; " when not empty
 };
 
 // "tquic get: 3 files, 1.05 MB in 0.52 s = 16.1 Mbit/s; packets sent 120,
 // lost 0, retransmitted 0; RTT 20.3 ms (min 20.1 ms); TLS_AES_128_GCM_SHA256,
-// QUIC v1, bbr3, engine mmsg[; resumed, 0-RTT accepted][; key updates 1][; note]"
+// QUIC v1, bbr3, engine mmsg[; resumed[, 0-RTT accepted|rejected]][; key updates 1][; note]"
 std::string format_summary(const TransferSummary& s);
 
 // "tquic get: 45.3 MB, 2 of 3 files, 812 Mbit/s" (no newline).

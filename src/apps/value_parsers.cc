@@ -65,14 +65,17 @@ bool parse_engine(std::string_view option, std::string_view text, io::EngineKind
   return false;
 }
 
-bool parse_ciphers(std::string_view option, std::string_view text, std::string& priority, std::string& error) {
+bool parse_ciphers(std::string_view option, std::string_view text, std::string& priority,
+                   std::vector<std::uint16_t>& suites, std::string& error) {
   struct Name {
     std::string_view cli, gnutls;
+    std::uint16_t tls_id;
   };
-  static constexpr Name kNames[] = {{"aes128gcm", "+AES-128-GCM"},
-                                    {"aes256gcm", "+AES-256-GCM"},
-                                    {"chacha20", "+CHACHA20-POLY1305"}};
+  static constexpr Name kNames[] = {{"aes128gcm", "+AES-128-GCM", 0x1301},
+                                    {"aes256gcm", "+AES-256-GCM", 0x1302},
+                                    {"chacha20", "+CHACHA20-POLY1305", 0x1303}};
   priority.clear();
+  suites.clear();
   for (std::string_view part : split_commas(text)) {
     const Name* hit = nullptr;
     for (const Name& n : kNames)
@@ -85,6 +88,7 @@ bool parse_ciphers(std::string_view option, std::string_view text, std::string& 
     if (priority.find(hit->gnutls) != std::string::npos) continue;
     if (!priority.empty()) priority += ":";
     priority += hit->gnutls;
+    suites.push_back(hit->tls_id);
   }
   return true;
 }

@@ -20,7 +20,9 @@ bool parse_cc(std::string_view option, std::string_view text, transport::Congest
 bool parse_engine(std::string_view option, std::string_view text, io::EngineKind& out, std::string& error);
 // "aes128gcm,aes256gcm,chacha20" (any subset, in preference order) -> the
 // GnuTLS priority fragment "+AES-128-GCM:+AES-256-GCM:+CHACHA20-POLY1305".
-bool parse_ciphers(std::string_view option, std::string_view text, std::string& priority, std::string& error);
+// `suites` receives the TLS ids (0x1301, 0x1302, 0x1303) in the same order.
+bool parse_ciphers(std::string_view option, std::string_view text, std::string& priority,
+                   std::vector<std::uint16_t>& suites, std::string& error);
 // "v1" or "v2" (RFC 9000, RFC 9369).
 bool parse_quic_version(std::string_view option, std::string_view text, std::uint32_t& out, std::string& error);
 // "hq-interop" or a comma-separated list, each 1 to 255 printable bytes.

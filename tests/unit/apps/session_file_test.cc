@@ -13,6 +13,7 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   testing::TempDir d;
   SessionState s;
   s.server = "127.0.0.1:4433";
+  s.cipher_suite = 0x1303;
   s.ticket = {1, 2, 0xff};
   s.params = {9};
   s.token = {0xab, 0xcd};
@@ -26,9 +27,10 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   ASSERT_EQ(load_session(path, back, err), SessionLoad::loaded) << err;
   EXPECT_EQ(back.server, s.server);
   EXPECT_EQ(back.ticket, s.ticket);
+  EXPECT_EQ(back.cipher_suite, 0x1303);
   EXPECT_EQ(back.params, s.params);
   EXPECT_EQ(back.token, s.token);
-  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\nticket 0102ff\nparams 09\ntoken abcd\n");
+  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\ncipher 1303\nticket 0102ff\nparams 09\ntoken abcd\n");
 }
 
 TEST(SessionFile, AbsentAndInvalid) {

@@ -43,12 +43,25 @@ TEST(Summary, OneLineWithEverythingAsked) {
   s.cc = transport::CongestionControlAlgorithm::bbr3;
   s.engine = io::EngineKind::uring;
   s.resumed = true;
+  s.early_data_sent = true;
   s.early_data_accepted = true;
   s.note = "migrated to local port 5000";
   EXPECT_EQ(format_summary(s),
             "tquic get: 3 files (1 failed), 1.05 MB in 520.0 ms = 16.2 Mbit/s; packets sent 120, lost 2, "
             "retransmitted 1; RTT 20.3 ms (min 20.1 ms); TLS_AES_128_GCM_SHA256, QUIC v1, bbr3, engine uring; "
             "resumed, 0-RTT accepted; key updates 1; migrated to local port 5000");
+}
+
+TEST(Summary, ZeroRttIsReportedOnlyWhenRequestsUsedIt) {
+  TransferSummary s;
+  s.command = "get";
+  s.resumed = true;
+  s.early_data_accepted = true;  // TLS agreed, but nothing was sent early
+  EXPECT_NE(format_summary(s).find("; resumed"), std::string::npos);
+  EXPECT_EQ(format_summary(s).find("0-RTT"), std::string::npos);
+  s.early_data_sent = true;
+  s.early_data_accepted = false;
+  EXPECT_NE(format_summary(s).find("; resumed, 0-RTT rejected"), std::string::npos);
 }
 
 TEST(Summary, CloseReasons) {

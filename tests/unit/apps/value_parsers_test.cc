@@ -23,9 +23,11 @@ TEST(ValueParsers, ByteSizes) {
 
 TEST(ValueParsers, CiphersKeepPreferenceOrderAndDropRepeats) {
   std::string prio, err;
-  ASSERT_TRUE(parse_ciphers("--ciphers", "chacha20,AES256GCM,chacha20", prio, err));
+  std::vector<std::uint16_t> ids;
+  ASSERT_TRUE(parse_ciphers("--ciphers", "chacha20,AES256GCM,chacha20", prio, ids, err));
   EXPECT_EQ(prio, "+CHACHA20-POLY1305:+AES-256-GCM");
-  EXPECT_FALSE(parse_ciphers("--ciphers", "aes128gcm,", prio, err));
+  EXPECT_EQ(ids, (std::vector<std::uint16_t>{0x1303, 0x1302}));
+  EXPECT_FALSE(parse_ciphers("--ciphers", "aes128gcm,", prio, ids, err));
   EXPECT_NE(err.find("unknown cipher ''"), std::string::npos) << err;
 }
 

@@ -1,0 +1,96 @@
+// Protocol features end to end: resumption and 0-RTT across two runs, key
+// update, QUIC v2, ChaCha20, client migration, Retry.
+#include "e2e_fixture.h"
+
+namespace tquic::e2e {
+namespace {
+
+class Features : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Features, SecondRunResumesAndSendsItsRequestsAsZeroRtt) {
+  E2e e;
+  e.add_file("a", 20'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({"--engine", GetParam()}, {"--delay", "10ms"}));
+  const std::string session = e.dir + "/session";
+  const RunResult first = e.get({"a"}, {"--session", session, "--engine", GetParam()});
+  ASSERT_EQ(first.status, 0) << first.out << first.err;
+  EXPECT_EQ(first.out.find("resumed"), std::string::npos) << first.out;
+  ASSERT_TRUE(std::filesystem::exists(session));
+  const RunResult second = e.get({"a"}, {"--session", session, "--0rtt", "--engine", GetParam()});
+  ASSERT_EQ(second.status, 0) << second.out << second.err;
+  e.expect_intact(second, {"a"});
+  EXPECT_NE(second.out.find("resumed, 0-RTT accepted"), std::string::npos) << second.out;
+  const std::string served = e.server->stop();
+  EXPECT_NE(served.find("2 connections (1 resumed, 1 with 0-RTT)"), std::string::npos) << served;
+}
+
+TEST_P(Features, ClientMigratesToANewPortMidTransfer) {
+  E2e e;
+  e.add_file("m", 3'000'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({"--engine", GetParam()}, {"--delay", "10ms", "--loss", "0.5%"}));
+  const RunResult r = e.get({"m"}, {"--migrate", "--engine", GetParam()});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"m"});
+  EXPECT_NE(r.out.find("migrated to local port"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("path validated"), std::string::npos) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, Features, ::testing::ValuesIn(engines()), [](const auto& p) { return p.param; });
+
+TEST(Features, KeyUpdateDuringATransfer) {
+  E2e e;
+  e.add_file("k", 2'000'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({}, {"--delay", "5ms"}));
+  const RunResult r = e.get({"k"}, {"--key-update"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"k"});
+  EXPECT_NE(r.out.find("; key updates "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("key update not initiated"), std::string::npos) << r.out;
+}
+
+TEST(Features, QuicVersion2) {
+  E2e e;
+  e.add_file("v", 300'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({}, {"--delay", "5ms", "--loss", "1%"}));
+  const RunResult r = e.get({"v"}, {"--version", "v2"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"v"});
+  EXPECT_NE(r.out.find("QUIC v2"), std::string::npos) << r.out;
+}
+
+TEST(Features, ChaCha20Poly1305) {
+  E2e e;
+  e.add_file("c", 300'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({}, {"--delay", "5ms", "--loss", "1%"}));
+  const RunResult r = e.get({"c"}, {"--ciphers", "chacha20"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"c"});
+  EXPECT_NE(r.out.find("TLS_CHACHA20_POLY1305_SHA256"), std::string::npos) << r.out;
+}
+
+TEST(Features, TicketOfACipherNoLongerOfferedIsNotUsed) {
+  E2e e;
+  e.add_file("t", 1000);
+  ASSERT_NO_FATAL_FAILURE(e.start());
+  const std::string session = e.dir + "/session";
+  ASSERT_EQ(e.get({"t"}, {"--session", session, "--ciphers", "aes128gcm"}).status, 0);
+  for (const char* other : {"chacha20", "aes256gcm"}) {
+    const RunResult r = e.get({"t"}, {"--session", session, "--0rtt", "--ciphers", other}, 30s);
+    ASSERT_EQ(r.status, 0) << other << ": " << r.out << r.err;
+    EXPECT_EQ(r.out.find("resumed"), std::string::npos) << "a full handshake: " << r.out;
+  }
+}
+
+TEST(Features, RetryValidatesTheClientAddressFirst) {
+  E2e e;
+  e.add_file("r", 100'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({"--retry"}, {"--delay", "5ms"}));
+  const RunResult r = e.get({"r"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"r"});
+  const std::string served = e.server->stop();
+  EXPECT_NE(served.find("1 Retry packets sent"), std::string::npos) << served;
+}
+
+}  // namespace
+}  // namespace tquic::e2e
