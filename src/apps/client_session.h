@@ -1,20 +1,21 @@
-// The per-connection half of a client application: sends requests in the
-// ALPN protocol's framing and reports response bodies to a ResponseSink.
-// hq-interop is apps/hq_client_session.h; an HTTP/3 session implements the
-// same interface and registers for "h3" (apps/protocols.h).
+// The per-connection half of a client application: sends the requests in
+// the ALPN protocol's framing, as fast as stream credit allows, and reports
+// response bodies to a ResponseSink. hq-interop is apps/hq_client_session.h,
+// HTTP/3 apps/h3_client_session.h (over h3::FetchApp); apps/protocols.h
+// picks one by ALPN.
 #pragma once
 
 #include <cstddef>
 #include <string>
-#include <string_view>
+#include <vector>
 
 #include "base/bytes.h"
-#include "base/result.h"
+#include "base/time.h"
 #include "transport/connection/connection.h"
 
 namespace tquic::apps {
 
-// Requests are named by the index the application gave start_request().
+// Requests are named by their index in ClientRequests::paths.
 class ResponseSink {
  public:
   virtual void on_body(std::size_t request, ByteSpan data) = 0;
@@ -25,16 +26,19 @@ class ResponseSink {
   ~ResponseSink() = default;
 };
 
+struct ClientRequests {
+  std::string authority;           // host:port
+  std::vector<std::string> paths;  // request targets, each starting with '/'
+};
+
 class ClientSession {
  public:
   virtual ~ClientSession() = default;
-  // Sends the request for `path` (a request target starting with '/') on a
-  // new stream; works before the handshake completes (0-RTT). Error::blocked:
-  // the peer's stream limit is reached, try again after more events.
-  virtual Status start_request(transport::Connection& conn, std::size_t request, std::string_view authority,
-                               std::string_view path) = 0;
   // Every event of the connection, in order.
-  virtual void on_event(transport::Connection& conn, const transport::ConnectionEvent& event) = 0;
+  virtual void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) = 0;
+  // Sends the requests not sent yet (before the handshake: as 0-RTT) and
+  // continues what waits for credit; call after each batch of events.
+  virtual void poll(transport::Connection& conn, Timestamp now) = 0;
 };
 
 }  // namespace tquic::apps

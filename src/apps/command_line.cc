@@ -30,7 +30,7 @@ struct Parsers {
 
 void define(CLI::App& app, Parsers& p) {
   app.require_subcommand(1);
-  p.serve_cmd = app.add_subcommand("serve", "serve the files under --root over QUIC (hq-interop)");
+  p.serve_cmd = app.add_subcommand("serve", "serve the files under --root over QUIC (hq-interop, HTTP/3)");
   auto& s = *p.serve_cmd;
   s.add_option("--listen", p.serve.listen, "IP:PORT to listen on, e.g. 0.0.0.0:4433 or [::]:4433");
   s.add_option("--root", p.serve.root, "directory whose files are served");
@@ -38,6 +38,7 @@ void define(CLI::App& app, Parsers& p) {
   s.add_option("--key", p.serve.key, "PEM private key of --cert");
   s.add_flag("--retry", p.serve.retry, "validate every client address with a Retry first");
   s.add_option("--config", p.serve.config, "TOML file with any of these options (command line wins)");
+  p.serve.common.alpn = "hq-interop,h3";  // a server offers every protocol it speaks
   add_common(s, p.serve.common);
 
   p.get_cmd = app.add_subcommand("get", "download URLs over one QUIC connection, in parallel streams");
@@ -116,7 +117,7 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& o
     message = "tquic: unknown subcommand '" + args[1].substr(0, 40) + "'; use serve, get or demo (see 'tquic --help')";
     return ParseOutcome::usage_error;
   }
-  CLI::App app("tquic: QUIC file transfer (hq-interop) and loopback demo", "tquic");
+  CLI::App app("tquic: QUIC file transfer (hq-interop, HTTP/3) and loopback demo", "tquic");
   Parsers p;
   define(app, p);
   std::vector<const char*> argv;

@@ -19,6 +19,13 @@ bool open_key_log(const std::string& option, std::unique_ptr<runtime::KeyLogFile
   return out != nullptr;
 }
 
+bool open_qlog(const std::string& dir, std::unique_ptr<runtime::QlogDirectory>& out, std::string& error) {
+  if (dir.empty()) return true;
+  out = runtime::QlogDirectory::create(dir, error);
+  if (!out) error = "--qlog: " + error;
+  return out != nullptr;
+}
+
 NetAddress wildcard_address(AddressFamily family) {
   return family == AddressFamily::ipv6 ? NetAddress::ipv6({}, 0) : NetAddress::ipv4({0, 0, 0, 0}, 0);
 }

@@ -8,6 +8,7 @@
 #include "apps/options.h"
 #include "endpoint/endpoint_config.h"
 #include "runtime/key_log_file.h"
+#include "runtime/qlog_file_sink.h"
 #include "runtime/udp_node.h"
 
 namespace tquic::apps {
@@ -21,6 +22,10 @@ bool open_key_log(const std::string& option, std::unique_ptr<runtime::KeyLogFile
 
 // The wildcard address of `family` with port 0 (a client's local socket).
 NetAddress wildcard_address(AddressFamily family);
+
+// qlog files in `dir` (--qlog; the directory exists by now); null when
+// `dir` is empty. False with `error` when it cannot be used.
+bool open_qlog(const std::string& dir, std::unique_ptr<runtime::QlogDirectory>& out, std::string& error);
 
 // "engine uring" / "engine mmsg (io_uring unavailable: ...)".
 std::string engine_description(const runtime::UdpNode& node);

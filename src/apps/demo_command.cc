@@ -85,7 +85,7 @@ int run_demo(const DemoOptions& o) {
       return setup_failure("demo", err);
     target = relay.listen_address();
   }
-  GeneratedContent content(o.size);
+  GeneratedFiles content(o.size);
   ServerApp server(content);
   GetPlan plan;
   Url url;

@@ -22,19 +22,17 @@ void Download::close_file() {
   fd_ = -1;
 }
 
-bool Download::prepare(std::string& error) {
-  if (!output_path_.empty() && fd_ < 0) {
-    fd_ = ::open(output_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) {
-      error = "cannot create '" + output_path_ + "' (" + std::strerror(errno) + ")";
-      return false;
-    }
-  }
-  return true;
+// Creates the output file once; fails the download if it cannot.
+bool Download::open_output() {
+  if (output_path_.empty() || fd_ >= 0) return true;
+  fd_ = ::open(output_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd_ >= 0) return true;
+  fail("cannot create '" + output_path_ + "' (" + std::strerror(errno) + ")");
+  return false;
 }
 
 bool Download::append(ByteSpan data) {
-  if (finished()) return false;
+  if (finished() || !open_output()) return false;
   hash_.update(data);
   bytes_ += data.size();
   std::size_t off = 0;
@@ -54,7 +52,7 @@ bool Download::append(ByteSpan data) {
 }
 
 void Download::complete() {
-  if (finished()) return;
+  if (finished() || !open_output()) return;
   close_file();
   sha256_ = hash_.hex_digest();
   state_ = DownloadState::done;

@@ -12,7 +12,7 @@
 
 namespace tquic::apps {
 
-enum class DownloadState : std::uint8_t { waiting, requested, done, failed };
+enum class DownloadState : std::uint8_t { waiting, done, failed };
 
 class Download {
  public:
@@ -23,11 +23,10 @@ class Download {
   Download& operator=(const Download&) = delete;
   Download& operator=(Download&&) = delete;
 
-  // Creates the output file (if any and not yet done); false with `error`.
-  bool prepare(std::string& error);
-  void mark_requested() { state_ = DownloadState::requested; }
-  // Appends response bytes; false (and the download failed) if the file write fails.
+  // Appends response bytes (the output file is created with the first);
+  // false, and the download failed, if the file cannot be written.
   bool append(ByteSpan data);
+  // The response ended: the file is closed (created if the body was empty).
   void complete();
   void fail(std::string reason);
 
@@ -40,6 +39,7 @@ class Download {
   const std::string& error() const { return error_; }
 
  private:
+  bool open_output();
   void close_file();
 
   std::string path_;

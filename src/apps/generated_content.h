@@ -1,12 +1,12 @@
-// Content made up on the fly, for `tquic demo` and tests: every path is a
+// Files made up on the fly, for `tquic demo` and tests: every path is a
 // body of `size` bytes of a fixed pseudo-random pattern, so a large
-// transfer needs no file and both ends can compute the expected SHA-256.
+// transfer needs no disk and both ends can compute the expected SHA-256.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "apps/content.h"
+#include "base/file_source.h"
 
 namespace tquic::apps {
 
@@ -15,13 +15,17 @@ std::uint8_t generated_byte(std::uint64_t i);
 // SHA-256 (hex) of the first `size` bytes of the pattern.
 std::string generated_sha256(std::uint64_t size);
 
-class GeneratedContent final : public ContentSource {
+class GeneratedFiles final : public FileSource {
  public:
-  explicit GeneratedContent(std::uint64_t size) : size_(size) {}
-  LookupResult open(std::string_view relative_path, std::unique_ptr<ResponseBody>& body) override;
+  explicit GeneratedFiles(std::uint64_t size) : size_(size) {}
+  OpenedFile open(std::string_view relative_path) override;
+  Result<std::size_t> read(std::uint64_t handle, std::uint64_t offset, MutByteSpan out) override;
+  void close(std::uint64_t handle) override;
+  std::size_t open_files() const { return open_; }
 
  private:
   std::uint64_t size_;
+  std::size_t open_ = 0;
 };
 
 }  // namespace tquic::apps

@@ -18,8 +18,20 @@ GetApp::GetApp(GetPlan plan) : plan_(std::move(plan)) {
 bool GetApp::make_session(std::string_view alpn) {
   if (session_proto_) return true;
   const Protocol* p = find_protocol(alpn);
-  if (p) session_proto_ = p->make_client(*this);
-  return session_proto_ != nullptr;
+  if (!p) return false;
+  ClientRequests requests;
+  requests.authority = plan_.urls.empty() ? "" : plan_.urls.front().authority();
+  for (const Url& u : plan_.urls) requests.paths.push_back(u.path);
+  session_proto_ = p->make_client(*this, requests);
+  return true;
+}
+
+// Lets the session send what it can: before the handshake only when the
+// requests may go as 0-RTT.
+void GetApp::poll_session(transport::Connection& conn, Timestamp now) {
+  if (!session_proto_ || closing_) return;
+  if (!handshake_done_) early_requests_ = true;
+  session_proto_->poll(conn, now);
 }
 
 bool GetApp::start(runtime::UdpNode& node, Timestamp now, std::string& error) {
@@ -38,30 +50,8 @@ bool GetApp::start(runtime::UdpNode& node, Timestamp now, std::string& error) {
   handle_ = *h;
   started_ = now;
   if (plan_.zero_rtt && !plan_.resume.ticket.empty() && make_session(plan_.alpn))
-    start_requests(*node.endpoint().connection(handle_));
+    poll_session(*node.endpoint().connection(handle_), now);
   return true;
-}
-
-// Sends the requests not sent yet, as far as the stream limit allows.
-void GetApp::start_requests(transport::Connection& conn) {
-  if (closing_ || !session_proto_) return;
-  const std::string authority = plan_.urls.empty() ? "" : plan_.urls.front().authority();
-  for (; next_request_ < downloads_.size(); ++next_request_) {
-    Download& d = downloads_[next_request_];
-    std::string error;
-    if (!d.prepare(error)) {
-      on_failed(next_request_, error);
-      continue;
-    }
-    Status st = session_proto_->start_request(conn, next_request_, authority, d.path());
-    if (st.ok()) {
-      d.mark_requested();
-      early_requests_ = early_requests_ || !handshake_done_;
-      continue;
-    }
-    if (st.error().kind == ErrorKind::blocked) break;  // no stream credit yet: a later turn retries
-    on_failed(next_request_, st.error().reason);
-  }
 }
 
 void GetApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHandle handle,
@@ -75,9 +65,7 @@ void GetApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHan
       if (!make_session(conn->alpn())) {
         conn->close(0, "no session for the negotiated ALPN", now);
         connection_error_ = "the server chose ALPN '" + std::string(conn->alpn()) + "', which this build cannot speak";
-        break;
       }
-      start_requests(*conn);
       break;
     case ConnectionEventType::handshake_confirmed:
       after_confirmed(node, *conn, now);
@@ -92,9 +80,11 @@ void GetApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHan
       on_closed(*conn, now);
       break;
     default:
-      if (session_proto_) session_proto_->on_event(*conn, e);
       break;
   }
+  // The session sees every event after the application has (a close is
+  // described by the application, not as each request's failure).
+  if (session_proto_) session_proto_->on_event(*conn, e, now);
 }
 
 void GetApp::after_confirmed(runtime::UdpNode&, transport::Connection&, Timestamp) {
@@ -190,7 +180,7 @@ void GetApp::on_turn(runtime::UdpNode& node, Timestamp now) {
     ended_ = now;
     return;
   }
-  if (handshake_done_ || (plan_.zero_rtt && session_proto_)) start_requests(*conn);
+  if (handshake_done_ || (plan_.zero_rtt && session_proto_)) poll_session(*conn, now);
   if (key_update_pending_ && conn->initiate_key_update().ok()) {
     key_update_pending_ = false;
     key_update_done_ = true;

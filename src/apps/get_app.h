@@ -62,8 +62,8 @@ class GetApp final : public runtime::Application, private ResponseSink {
   void on_complete(std::size_t request) override;
   void on_failed(std::size_t request, const std::string& reason) override;
 
-  void start_requests(transport::Connection& conn);
   bool make_session(std::string_view alpn);
+  void poll_session(transport::Connection& conn, Timestamp now);
   void after_confirmed(runtime::UdpNode& node, transport::Connection& conn, Timestamp now);
   void on_closed(transport::Connection& conn, Timestamp now);
   void remember_session(const transport::Connection& conn);
@@ -75,7 +75,6 @@ class GetApp final : public runtime::Application, private ResponseSink {
   endpoint::ConnectionHandle handle_;
   std::unique_ptr<ClientSession> session_proto_;
   std::vector<Download> downloads_;
-  std::size_t next_request_ = 0;     // downloads below this were started
   std::size_t finished_count_ = 0;
   std::uint64_t bytes_ = 0;
   SessionState session_;

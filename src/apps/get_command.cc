@@ -71,9 +71,12 @@ int run_get(const GetOptions& o) {
   tp.key_log = keylog.get();
   auto tls = make_client_tls(tp, err);
   if (!tls) return setup_failure("get", err);
+  std::unique_ptr<runtime::QlogDirectory> qlog;  // outlives the node and its connection
+  if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("get", err);
   endpoint::EndpointConfig cfg;
   if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("get", err);
   cfg.connection.version = o.version;
+  cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;
   no.local = wildcard_address(server.family);
   no.engine = o.common.engine;

@@ -19,16 +19,25 @@ std::string describe_hq_reset(std::uint64_t code) {
   return buf;
 }
 
-Status HqClientSession::start_request(transport::Connection& conn, std::size_t request, std::string_view,
-                                      std::string_view path) {
+Status HqClientSession::send_request(transport::Connection& conn, std::size_t request) {
   std::array<std::uint8_t, h3::kMaxHqRequestLine> line{};
   ByteWriter w(line);
-  if (!h3::write_hq_request(w, path)) return Error::local("the request path cannot be sent in an hq-interop request");
+  if (!h3::write_hq_request(w, paths_[request]))
+    return Error::local("the path cannot be sent in an hq-interop request line");
   TQUIC_TRY_ASSIGN(transport::StreamId id, conn.open_stream(true));
   TQUIC_TRY_ASSIGN(std::size_t n, conn.stream_write(id, w.data(), true));
   if (n != w.written()) return Error::local("a new stream did not take the request line");
   requests_.emplace(id, request);
   return ok_status();
+}
+
+void HqClientSession::poll(transport::Connection& conn, Timestamp) {
+  for (; next_ < paths_.size(); ++next_) {
+    Status st = send_request(conn, next_);
+    if (st.ok()) continue;
+    if (st.error().kind == ErrorKind::blocked) return;  // no stream credit yet: a later poll sends it
+    sink_.on_failed(next_, st.error().reason);
+  }
 }
 
 void HqClientSession::read_response(transport::Connection& conn, transport::StreamId id) {
@@ -45,7 +54,7 @@ void HqClientSession::read_response(transport::Connection& conn, transport::Stre
   }
 }
 
-void HqClientSession::on_event(transport::Connection& conn, const transport::ConnectionEvent& e) {
+void HqClientSession::on_event(transport::Connection& conn, const transport::ConnectionEvent& e, Timestamp) {
   switch (e.type) {
     case transport::ConnectionEventType::stream_readable:
       read_response(conn, e.stream_id);

@@ -11,20 +11,22 @@ namespace tquic::apps {
 
 class HqClientSession final : public ClientSession {
  public:
-  explicit HqClientSession(ResponseSink& sink) : sink_(sink) {}
+  HqClientSession(ResponseSink& sink, const ClientRequests& requests) : sink_(sink), paths_(requests.paths) {}
 
-  Status start_request(transport::Connection& conn, std::size_t request, std::string_view authority,
-                       std::string_view path) override;
-  void on_event(transport::Connection& conn, const transport::ConnectionEvent& event) override;
+  void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) override;
+  void poll(transport::Connection& conn, Timestamp now) override;
 
  private:
+  Status send_request(transport::Connection& conn, std::size_t request);
   void read_response(transport::Connection& conn, transport::StreamId id);
 
   ResponseSink& sink_;
+  std::vector<std::string> paths_;
+  std::size_t next_ = 0;  // requests below this were sent (or failed to be)
   std::unordered_map<transport::StreamId, std::size_t> requests_;  // open streams -> request index
 };
 
-// "server refused the request: RESET_STREAM 0x10b (H3_REQUEST_REJECTED: no such file, or not allowed)"
+// "server reset the stream with 0x10b (H3_REQUEST_REJECTED: no such file, or not allowed)"
 std::string describe_hq_reset(std::uint64_t code);
 
 }  // namespace tquic::apps

@@ -4,7 +4,7 @@ namespace tquic::apps {
 
 using transport::ConnectionEventType;
 
-void HqServerSession::on_event(transport::Connection& conn, const transport::ConnectionEvent& e) {
+void HqServerSession::on_event(transport::Connection& conn, const transport::ConnectionEvent& e, Timestamp) {
   const transport::StreamId id = e.stream_id;
   switch (e.type) {
     case ConnectionEventType::stream_opened:
@@ -79,11 +79,10 @@ void HqServerSession::answer(transport::Connection& conn, transport::StreamId id
     const bool hide = req.status == h3::HqRequestStatus::bad_path && req.path_verdict == h3::PathVerdict::escapes_root;
     return refuse(conn, id, ex, hide ? kHqNotFound : kHqBadRequest);
   }
-  std::unique_ptr<ResponseBody> body;
-  const LookupResult found = ctx_.content->open(req.relative_path, body);
-  if (found != LookupResult::found)
-    return refuse(conn, id, ex, found == LookupResult::error ? kHqInternal : kHqNotFound);
-  ex.response = std::make_unique<ResponseWriter>(std::move(body));
+  const OpenedFile file = ctx_.files->open(req.relative_path);
+  if (file.status != FileStatus::ok)
+    return refuse(conn, id, ex, file.status == FileStatus::io_error ? kHqInternal : kHqNotFound);
+  ex.response = std::make_unique<ResponseWriter>(*ctx_.files, file);
   continue_response(conn, id);
 }
 

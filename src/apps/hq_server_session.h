@@ -26,7 +26,7 @@ class HqServerSession final : public ServerSession {
  public:
   explicit HqServerSession(const ServerContext& context) : ctx_(context) {}
 
-  void on_event(transport::Connection& conn, const transport::ConnectionEvent& event) override;
+  void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) override;
   std::size_t active_responses() const override;
 
  private:

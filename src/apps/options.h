@@ -26,6 +26,7 @@ struct CommonOptions {
   std::vector<std::uint16_t> cipher_suites;  // the same as TLS ids (0x1301...); empty = all
 };
 
+// Servers default to every protocol in apps/protocols.h (command_line.cc).
 struct ServeOptions {
   CommonOptions common;
   NetAddress listen;

@@ -1,5 +1,7 @@
 #include "apps/protocols.h"
 
+#include "apps/h3_client_session.h"
+#include "apps/h3_server_session.h"
 #include "apps/hq_client_session.h"
 #include "apps/hq_server_session.h"
 #include "h3/alpn.h"
@@ -7,11 +9,18 @@
 namespace tquic::apps {
 namespace {
 
-std::unique_ptr<ServerSession> make_hq_server(const ServerContext& c) { return std::make_unique<HqServerSession>(c); }
-std::unique_ptr<ClientSession> make_hq_client(ResponseSink& s) { return std::make_unique<HqClientSession>(s); }
+template <class S>
+std::unique_ptr<ServerSession> make_server(const ServerContext& c) {
+  return std::make_unique<S>(c);
+}
+template <class C>
+std::unique_ptr<ClientSession> make_client(ResponseSink& s, const ClientRequests& r) {
+  return std::make_unique<C>(s, r);
+}
 
 constexpr Protocol kProtocols[] = {
-    {h3::kAlpnHqInterop, make_hq_server, make_hq_client},
+    {h3::kAlpnHqInterop, make_server<HqServerSession>, make_client<HqClientSession>},
+    {h3::kAlpnH3, make_server<H3ServerSession>, make_client<H3ClientSession>},
 };
 
 }  // namespace

@@ -1,13 +1,13 @@
-// tquic serve: files under --root over hq-interop until SIGINT/SIGTERM.
+// tquic serve: files under --root over hq-interop and HTTP/3 until SIGINT/SIGTERM.
 #include <cstdio>
 
 #include "apps/command_support.h"
 #include "apps/commands.h"
 #include "apps/endpoint_setup.h"
-#include "apps/file_tree.h"
 #include "apps/server_app.h"
 #include "apps/tls_setup.h"
 #include "io/address_text.h"
+#include "io/posix_file_source.h"
 #include "runtime/event_loop.h"
 #include "runtime/stop_signal.h"
 
@@ -55,12 +55,15 @@ int run_serve(const ServeOptions& o) {
   self_signed_names(o, tp);
   ServerTls tls;
   if (!make_server_tls(tp, tls, err)) return setup_failure("serve", err);
-  auto content = FileTree::open_root(o.root, err);
-  if (!content) return setup_failure("serve", err);
+  io::PosixFileSource files;
+  if (!io::PosixFileSource::open_root(o.root, files, err)) return setup_failure("serve", "--root: " + err);
+  std::unique_ptr<runtime::QlogDirectory> qlog;  // outlives the node and its connections
+  if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("serve", err);
 
   endpoint::EndpointConfig cfg;
   if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("serve", err);
   cfg.require_retry = o.retry;
+  cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;
   no.local = o.listen;
   no.engine = o.common.engine;
@@ -68,7 +71,7 @@ int run_serve(const ServeOptions& o) {
   auto node = runtime::UdpNode::open(no, std::move(cfg), endpoint::EndpointTls{tls.context.get(), nullptr}, err);
   if (!node) return setup_failure("serve", "--listen: " + err);
 
-  ServerApp app(*content);
+  ServerApp app(files);
   print_banner(o, *node, tls);
   runtime::EventLoop loop;
   loop.add(*node, app);

@@ -19,7 +19,7 @@ void ServerApp::on_accepted(runtime::UdpNode&, endpoint::ConnectionHandle handle
 }
 
 void ServerApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHandle handle,
-                                    const transport::ConnectionEvent& event, Timestamp) {
+                                    const transport::ConnectionEvent& event, Timestamp now) {
   transport::Connection* conn = node.endpoint().connection(handle);
   if (!conn) return;
   Entry* entry = &entry_for(handle);
@@ -32,9 +32,20 @@ void ServerApp::on_connection_event(runtime::UdpNode& node, endpoint::Connection
   // 0-RTT stream data can be delivered.
   if (!entry->session && !conn->alpn().empty()) {
     const Protocol* p = find_protocol(conn->alpn());
-    if (p) entry->session = p->make_server(ServerContext{&content_, &counters_});
+    if (p) entry->session = p->make_server(ServerContext{&files_, &counters_});
   }
-  if (entry->session) entry->session->on_event(*conn, event);
+  if (!entry->session) return;
+  entry->session->on_event(*conn, event, now);
+  if (touched_.empty() || touched_.back() != handle) touched_.push_back(handle);
+}
+
+void ServerApp::on_turn(runtime::UdpNode& node, Timestamp now) {
+  for (const endpoint::ConnectionHandle h : touched_) {
+    auto it = sessions_.find(h.index);
+    if (it == sessions_.end() || it->second.generation != h.generation || !it->second.session) continue;
+    if (transport::Connection* conn = node.endpoint().connection(h)) it->second.session->poll(*conn, now);
+  }
+  touched_.clear();
 }
 
 void ServerApp::on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle handle, Timestamp) {

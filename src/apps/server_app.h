@@ -1,6 +1,7 @@
 // The server application for the event loop: one ServerSession per
 // connection, made for the ALPN the handshake chose (apps/protocols.h), all
-// serving from one ContentSource. Keeps totals for the final summary.
+// serving from one FileSource. Sessions that had events in a loop turn are
+// polled at the end of it. Keeps totals for the final summary.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "apps/server_session.h"
 #include "runtime/application.h"
@@ -28,12 +30,13 @@ struct ServerTotals {
 
 class ServerApp final : public runtime::Application {
  public:
-  explicit ServerApp(ContentSource& content) : content_(content) {}
+  explicit ServerApp(FileSource& files) : files_(files) {}
 
   void on_accepted(runtime::UdpNode& node, endpoint::ConnectionHandle handle, bool validated, Timestamp now) override;
   void on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHandle handle,
                            const transport::ConnectionEvent& event, Timestamp now) override;
   void on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle handle, Timestamp now) override;
+  void on_turn(runtime::UdpNode& node, Timestamp now) override;
 
   const ServerCounters& counters() const { return counters_; }
   const ServerTotals& totals() const { return totals_; }
@@ -49,7 +52,8 @@ class ServerApp final : public runtime::Application {
   };
   Entry& entry_for(endpoint::ConnectionHandle handle);
 
-  ContentSource& content_;
+  FileSource& files_;
+  std::vector<endpoint::ConnectionHandle> touched_;  // had events this turn: poll their sessions
   ServerCounters counters_;
   ServerTotals totals_;
   std::unordered_map<std::uint32_t, Entry> sessions_;  // by handle index

@@ -40,7 +40,10 @@ void FileResponder::respond_empty(Session& session, transport::Connection& conn,
   std::size_t n = 0;
   lines[n++] = FieldLine{"content-length", "0"};
   for (const FieldLine& f : extra.first(std::min<std::size_t>(extra.size(), 3))) lines[n++] = f;
-  if (session.send_response(conn, id, status, std::span<const FieldLine>(lines, n), true)) ++stats_.responses;
+  if (session.send_response(conn, id, status, std::span<const FieldLine>(lines, n), true)) {
+    ++stats_.responses;
+    stats_.error_responses += status >= 400;
+  }
 }
 
 void FileResponder::on_request(Session& session, transport::Connection& conn, transport::StreamId id,

@@ -40,6 +40,7 @@ struct FileResponderOptions {
 
 struct FileResponderStats {
   std::uint64_t responses = 0;        // every status
+  std::uint64_t error_responses = 0;  // 4xx and 5xx
   std::uint64_t files_completed = 0;  // bodies sent to the end
   std::uint64_t transfers_aborted = 0;
   std::uint64_t body_bytes = 0;

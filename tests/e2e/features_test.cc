@@ -81,6 +81,42 @@ TEST(Features, TicketOfACipherNoLongerOfferedIsNotUsed) {
   }
 }
 
+TEST(Features, Http3FilesAndA404) {
+  E2e e;
+  e.add_file("zero", 0);
+  e.add_file("h", 1'000'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({}, {"--delay", "5ms", "--loss", "1%"}));
+  RunResult r = e.get({"zero", "h"}, {"--alpn", "h3"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.expect_intact(r, {"zero", "h"});
+  r = e.get({"h", "missing"}, {"--alpn", "h3"});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("tquic get: /missing: HTTP status 404"), std::string::npos) << r.err;
+  const std::string served = e.server->stop();
+  EXPECT_NE(served.find("4 requests: 3 files sent, 1 refused"), std::string::npos) << served;
+}
+
+TEST(Features, QlogFilesForBothEnds) {
+  E2e e;
+  e.add_file("q", 50'000);
+  const std::string sq = e.dir + "/qlog-server", cq = e.dir + "/qlog-client";
+  ASSERT_NO_FATAL_FAILURE(e.start({"--qlog", sq}));
+  const RunResult r = e.get({"q"}, {"--qlog", cq});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  e.server->stop();
+  for (const auto& [dir, role] : {std::pair{sq, "_server.sqlog"}, std::pair{cq, "_client.sqlog"}}) {
+    std::size_t files = 0;
+    for (const auto& f : std::filesystem::directory_iterator(dir)) {
+      ++files;
+      EXPECT_NE(f.path().filename().string().find(role), std::string::npos) << f.path();
+      std::ifstream in(f.path());
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_NE(text.find("quic:packet_sent"), std::string::npos) << f.path();
+    }
+    EXPECT_EQ(files, 1u) << dir;
+  }
+}
+
 TEST(Features, RetryValidatesTheClientAddressFirst) {
   E2e e;
   e.add_file("r", 100'000);

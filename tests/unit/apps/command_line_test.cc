@@ -65,7 +65,7 @@ TEST(CommandLine, GetErrors) {
   expect_error(parse({"get", "--ciphers", "rc4", "https://h/"}), "tquic get: --ciphers: unknown cipher 'rc4'", "chacha20");
   expect_error(parse({"get", "--cc", "vegas", "https://h/"}), "tquic get: --cc: unknown congestion controller 'vegas'", "bbr3");
   expect_error(parse({"get", "--engine", "dpdk", "https://h/"}), "tquic get: --engine: unknown I/O engine 'dpdk'", "mmsg");
-  expect_error(parse({"get", "--alpn", "h9", "https://h/"}), "tquic get: --alpn: 'h9' is not implemented", "hq-interop");
+  expect_error(parse({"get", "--alpn", "h9", "https://h/"}), "tquic get: --alpn: 'h9' is not implemented by this build; use hq-interop or h3", "");
   expect_error(parse({"get", "--output", "/proc/version/x", "https://h/"}), "tquic get: --output: cannot use '/proc/version/x'", "writable directory");
   expect_error(parse({"get", "--frobnicate", "https://h/"}), "tquic get: ", "--frobnicate");
   expect_error(parse({"get", "--ca"}), "tquic get: ", "--ca");
@@ -78,7 +78,7 @@ TEST(CommandLine, ServeOptionsAndErrors) {
   ASSERT_EQ(ok.outcome, ParseOutcome::run) << ok.message;
   EXPECT_EQ(ok.cmd.serve.listen.port, 4433);
   EXPECT_TRUE(ok.cmd.serve.retry);
-  EXPECT_EQ(ok.cmd.serve.common.alpn, std::vector<std::string>{"hq-interop"});
+  EXPECT_EQ(ok.cmd.serve.common.alpn, (std::vector<std::string>{"hq-interop", "h3"}));
 
   expect_error(parse({"serve", "--root", d.path}), "tquic serve: --listen is required", "0.0.0.0:4433");
   expect_error(parse({"serve", "--listen", "127.0.0.1:4433"}), "tquic serve: --root is required", "");

@@ -3,8 +3,8 @@
 // with the last byte, and no more than one chunk is ever read ahead.
 #include <gtest/gtest.h>
 
-#include "apps/file_tree.h"
 #include "apps/generated_content.h"
+#include "io/posix_file_source.h"
 #include "apps/response_writer.h"
 #include "apps_test_util.h"
 
@@ -29,20 +29,19 @@ struct Recorder final : StreamOutput {
   }
 };
 
-// Counts reads and their sizes.
-struct CountingBody final : ResponseBody {
-  std::uint64_t n;
+// Generated files that count reads, their sizes and open handles.
+struct CountingFiles final : FileSource {
+  GeneratedFiles inner;
   std::size_t reads = 0;
   std::size_t largest = 0;
-  explicit CountingBody(std::uint64_t size) : n(size) {}
-  std::uint64_t size() const override { return n; }
-  Result<std::size_t> read_at(std::uint64_t off, MutByteSpan out) override {
+  explicit CountingFiles(std::uint64_t size) : inner(size) {}
+  OpenedFile open(std::string_view p) override { return inner.open(p); }
+  Result<std::size_t> read(std::uint64_t h, std::uint64_t off, MutByteSpan out) override {
     ++reads;
     largest = std::max(largest, out.size());
-    const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), n - off));
-    for (std::size_t i = 0; i < k; ++i) out[i] = generated_byte(off + i);
-    return k;
+    return inner.read(h, off, out);
   }
+  void close(std::uint64_t h) override { inner.close(h); }
 };
 
 std::vector<std::uint8_t> expected(std::uint64_t n) {
@@ -53,31 +52,33 @@ std::vector<std::uint8_t> expected(std::uint64_t n) {
 
 TEST(ResponseWriter, StreamsUnderBackpressureWithoutLossOrRepeat) {
   for (std::uint64_t size : {0ull, 1ull, 65535ull, 65536ull, 65537ull, 300'001ull}) {
-    auto body = std::make_unique<CountingBody>(size);
-    CountingBody* b = body.get();
-    ResponseWriter w(std::move(body));
+    CountingFiles files(size);
+    CountingFiles* b = &files;
+    auto w = std::make_unique<ResponseWriter>(files, files.open("x"));
     Recorder out;
     int pumps = 0;
-    for (; pumps < 10000 && !w.finished(); ++pumps) {
+    for (; pumps < 10000 && !w->finished(); ++pumps) {
       out.room = 7777;  // what acknowledgements freed since the last pump
-      auto p = w.pump(out);
+      auto p = w->pump(out);
       ASSERT_TRUE(p);
-      EXPECT_EQ(*p == ResponseWriter::Progress::finished, w.finished());
+      EXPECT_EQ(*p == ResponseWriter::Progress::finished, w->finished());
     }
-    EXPECT_TRUE(w.finished()) << size;
+    EXPECT_TRUE(w->finished()) << size;
     EXPECT_TRUE(out.fin);
     EXPECT_EQ(out.fin_calls, 1);
     EXPECT_EQ(out.got, expected(size)) << size;
-    EXPECT_EQ(w.bytes_sent(), size);
+    EXPECT_EQ(w->bytes_sent(), size);
     EXPECT_LE(b->largest, ResponseWriter::kChunkSize);
     EXPECT_EQ(b->reads, (size + ResponseWriter::kChunkSize - 1) / ResponseWriter::kChunkSize) << "each byte read once";
+    w.reset();
+    EXPECT_EQ(files.inner.open_files(), 0u) << "the handle is given back";
   }
 }
 
 TEST(ResponseWriter, ReadsAheadAtMostOneChunk) {
-  auto body = std::make_unique<CountingBody>(10'000'000);
-  CountingBody* b = body.get();
-  ResponseWriter w(std::move(body));
+  CountingFiles files(10'000'000);
+  CountingFiles* b = &files;
+  ResponseWriter w(files, files.open("x"));
   Recorder out;
   out.room = 100;
   ASSERT_TRUE(w.pump(out));
@@ -92,12 +93,12 @@ TEST(ResponseWriter, FileThatShrinksIsAnError) {
   testing::TempDir d;
   const std::string path = d.file("f", std::string(200'000, 'z'));
   std::string err;
-  auto tree = FileTree::open_root(d.path, err);
-  ASSERT_TRUE(tree) << err;
-  std::unique_ptr<ResponseBody> body;
-  ASSERT_EQ(tree->open("f", body), LookupResult::found);
-  ::truncate(path.c_str(), 1000);
-  ResponseWriter w(std::move(body));
+  io::PosixFileSource files;
+  ASSERT_TRUE(io::PosixFileSource::open_root(d.path, files, err)) << err;
+  const OpenedFile f = files.open("f");
+  ASSERT_EQ(f.status, FileStatus::ok);
+  ASSERT_EQ(::truncate(path.c_str(), 1000), 0);
+  ResponseWriter w(files, f);
   Recorder out;
   out.room = 1u << 30;
   auto p = w.pump(out);
