@@ -27,6 +27,10 @@ struct E2e {
   E2e() { std::filesystem::create_directories(root); }
   ~E2e() {
     relay.reset();
+    if (server) {
+      const std::string printed = server->stop();
+      EXPECT_EQ(server->exit_status(), 0) << "tquic serve did not shut down cleanly:\n" << printed;
+    }
     server.reset();
     remove_tree(dir);
   }

@@ -146,7 +146,7 @@ Server::Server(const std::string& root, std::vector<std::string> extra)
 }
 
 std::string Server::stop() {
-  proc_.stop(20s);
+  status_ = proc_.stop(20s);
   return proc_.out() + proc_.err();
 }
 

@@ -52,13 +52,17 @@ class Server {
   Server(const std::string& root, std::vector<std::string> extra = {});
   std::uint16_t port() const { return port_; }
   bool ok() const { return port_ != 0; }
-  // Stops it and returns everything it printed.
+  // Stops it (SIGTERM; again: no-op) and returns everything it printed.
   std::string stop();
+  // After stop(): 0 when it shut down cleanly (a sanitizer report or a
+  // leak at exit makes it non-zero).
+  int exit_status() const { return status_; }
   Process& process() { return proc_; }
 
  private:
   Process proc_;
   std::uint16_t port_ = 0;
+  int status_ = -1;
 };
 
 // tquic-relay forwarding to 127.0.0.1:`upstream` with the given options.
