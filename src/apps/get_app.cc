@@ -74,7 +74,11 @@ void GetApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHan
       remember_session(*conn);
       break;
     case ConnectionEventType::path_validated:
-      if (!migration_note_.empty()) migration_note_ += ", path validated";
+    case ConnectionEventType::path_failed:
+      if (migration_unresolved_) {
+        migration_note_ += e.type == ConnectionEventType::path_validated ? ", path validated" : ", path validation failed";
+        migration_unresolved_ = false;
+      }
       break;
     case ConnectionEventType::closed:
       on_closed(*conn, now);
@@ -194,12 +198,14 @@ void GetApp::on_turn(runtime::UdpNode& node, Timestamp now) {
                                                     : Status(Error::local("cannot open a second socket"));
     migration_note_ = st.ok() ? "migrated to local port " + std::to_string(bound.port)
                               : "migration failed: " + (error.empty() ? std::string(st.error().reason) : error);
+    migration_unresolved_ = st.ok();
   }
   if (progress_.due(now))
     progress_.draw(now, format_progress(plan_.command, bytes_, plan_.expected_bytes, finished_count_,
                                         downloads_.size(), now - started_));
-  if (!closing_ && finished_count_ == downloads_.size()) {
-    // Every response is in: the numbers are final, the connection can go.
+  if (!closing_ && finished_count_ == downloads_.size() && !migration_unresolved_) {
+    // Every response is in (and a migration has its verdict): the numbers
+    // are final, the connection can go.
     capture(*conn);
     ended_ = now;
     closing_ = true;

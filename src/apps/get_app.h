@@ -86,6 +86,7 @@ class GetApp final : public runtime::Application, private ResponseSink {
   bool key_update_pending_ = false;
   bool key_update_done_ = false;
   bool migrate_pending_ = false;
+  bool migration_unresolved_ = false;  // migrated; the new path is neither validated nor failed yet
   std::string migration_note_;
   bool closing_ = false;
   bool finished_ = false;

@@ -16,7 +16,8 @@ bool entry_from(const std::string& key, const toml::node& node, ConfigEntry& e, 
   else if (const toml::array* a = node.as_array()) {
     for (const toml::node& item : *a) {
       if (!item.is_string()) return (why = "'" + key + "' must be a list of strings"), false;
-      e.text += (e.text.empty() ? "" : ",") + *item.value<std::string>();
+      if (!e.text.empty()) e.text.push_back(',');
+      e.text += *item.value<std::string>();
     }
   } else {
     return (why = "'" + key + "' must be a string, a boolean, a number or a list of strings"), false;

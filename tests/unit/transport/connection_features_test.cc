@@ -120,6 +120,38 @@ TEST(ConnectionMigration, NatRebindingIsFollowedByTheServer) {
   EXPECT_TRUE(has_event(p.server_events, ConnectionEventType::path_validated));
 }
 
+TEST(ConnectionMigration, ClientStaysOnItsNewPathWhileTheServerStillSendsToTheOldOne) {
+  Pipe p;
+  ASSERT_TRUE(p.handshake());
+  ASSERT_TRUE(p.run_until([&] { return has_event(p.client_events, ConnectionEventType::handshake_confirmed); }));
+  auto id = p.server->open_stream(false);
+  ASSERT_TRUE(id);
+  std::vector<std::uint8_t> data(300'000, 3);
+  ASSERT_TRUE(p.server->stream_write(*id, data, true));
+  PathTuple moved = p.client_tuple;
+  moved.local.port = 7000;
+  ASSERT_TRUE(p.client->migrate(moved, p.now));
+  // The pipe keeps delivering server packets to the old local address, as
+  // the server's in-flight packets would arrive: the client must not move back.
+  std::vector<std::uint8_t> buf(65536);
+  bool left_new_path = false;
+  p.run_until([&] {
+    if (has_event(p.client_events, ConnectionEventType::path_validated)) return true;
+    // Send what the client has, as the pipe would, but look at the path first.
+    for (auto t = p.client->write_train(buf, p.now); t && t->segments > 0; t = p.client->write_train(buf, p.now)) {
+      if (t->tuple.local.port != 7000) left_new_path = true;
+      for (std::size_t off = 0; off < t->bytes; off += t->segment_size) {
+        const std::size_t n = std::min<std::size_t>(t->segment_size, t->bytes - off);
+        p.to_server.push_back({p.now + p.delay, std::vector<std::uint8_t>(buf.begin() + static_cast<long>(off),
+                                                                          buf.begin() + static_cast<long>(off + n))});
+      }
+    }
+    return left_new_path || has_event(p.client_events, ConnectionEventType::path_validated);
+  }, 5s);
+  EXPECT_FALSE(left_new_path);
+  EXPECT_TRUE(has_event(p.client_events, ConnectionEventType::path_validated));
+}
+
 TEST(ConnectionDatagrams, DatagramsFlowBothWays) {
   ConnectionConfig cfg;
   cfg.max_datagram_frame_size = 1400;
