@@ -7,7 +7,6 @@ namespace tquic::apps {
 
 bool make_endpoint_config(transport::CongestionControlAlgorithm cc, endpoint::EndpointConfig& out,
                           std::string& error) {
-  out = endpoint::EndpointConfig{};
   if (!runtime::os_random_bytes(32, out.seed, error)) return false;
   out.unix_seconds_at_time_zero = runtime::unix_seconds_at_monotonic_zero();
   out.connection.congestion_control = cc;

@@ -10,6 +10,7 @@
 
 namespace tquic::apps {
 
+// Fills `out` (a default-constructed config) for the commands.
 bool make_endpoint_config(transport::CongestionControlAlgorithm cc, endpoint::EndpointConfig& out,
                           std::string& error);
 

@@ -102,6 +102,7 @@ void GetApp::remember_session(const transport::Connection& conn) {
     session_.ticket = conn.session_ticket();
     session_.params = conn.session_params();
     session_.cipher_suite = conn.cipher_suite();
+    session_.version = conn.version();
   }
   if (!conn.new_token().empty()) session_.token = conn.new_token();
 }

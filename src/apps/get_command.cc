@@ -28,8 +28,10 @@ bool load_resumption(const GetOptions& o, SessionState& out, std::string& error)
   }
   if (s.server != o.urls.front().authority()) return true;
   const auto& allowed = o.common.cipher_suites;
-  if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), s.cipher_suite) == allowed.end()) {
-    s.ticket.clear();  // resumed only with the suite it was issued for; the token stays useful
+  const bool suite_gone = !allowed.empty() && std::find(allowed.begin(), allowed.end(), s.cipher_suite) == allowed.end();
+  const bool other_version = s.version != 0 && s.version != o.version;  // RFC 9369 §5
+  if (suite_gone || other_version) {
+    s.ticket.clear();  // resumed only with the suite and version it was issued for; the token stays useful
     s.params.clear();
   }
   out = std::move(s);
@@ -76,6 +78,7 @@ int run_get(const GetOptions& o) {
   endpoint::EndpointConfig cfg;
   if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("get", err);
   cfg.connection.version = o.version;
+  cfg.connection.versions = {o.version};  // offered alone: the server cannot move us to its preference
   cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;
   no.local = wildcard_address(server.family);

@@ -76,6 +76,7 @@ int run_serve(const ServeOptions& o) {
   runtime::EventLoop loop;
   loop.add(*node, app);
   const runtime::LoopExit exit = loop.run(nullptr);
+  app.count_open_connections(*node);
   std::printf("%s\n", format_server_summary(app.counters(), app.totals(), node->endpoint().stats().retries_sent).c_str());
   if (exit == runtime::LoopExit::io_error) {
     std::fprintf(stderr, "tquic serve: I/O failure: %s\n", loop.error().c_str());

@@ -61,6 +61,18 @@ void ServerApp::on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle ha
   ++totals_.connections_closed;
 }
 
+void ServerApp::count_open_connections(runtime::UdpNode& node) {
+  for (const auto& [index, entry] : sessions_) {
+    transport::Connection* c = node.endpoint().connection(endpoint::ConnectionHandle{index, entry.generation});
+    if (!c) continue;
+    const transport::ConnectionStats st = c->stats();
+    totals_.packets_sent += st.packets_sent;
+    totals_.packets_lost += st.packets_lost;
+    totals_.packets_retransmitted += st.packets_retransmitted;
+  }
+  sessions_.clear();
+}
+
 std::optional<transport::ConnectionStats> ServerApp::sender_stats(runtime::UdpNode& node) const {
   for (const auto& [index, entry] : sessions_)
     if (transport::Connection* c = node.endpoint().connection(endpoint::ConnectionHandle{index, entry.generation}))

@@ -38,6 +38,9 @@ class ServerApp final : public runtime::Application {
   void on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle handle, Timestamp now) override;
   void on_turn(runtime::UdpNode& node, Timestamp now) override;
 
+  // At shutdown: adds the packet counts of connections still open to totals().
+  void count_open_connections(runtime::UdpNode& node);
+
   const ServerCounters& counters() const { return counters_; }
   const ServerTotals& totals() const { return totals_; }
   std::size_t live_sessions() const { return sessions_.size(); }

@@ -53,6 +53,11 @@ std::string encode_session(const SessionState& s) {
     std::snprintf(buf, sizeof buf, "cipher %04x\n", s.cipher_suite);
     out += buf;
   }
+  if (s.version != 0) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "version %08x\n", s.version);
+    out += buf;
+  }
   if (!s.ticket.empty()) out += "ticket " + to_hex(s.ticket) + "\n";
   if (!s.params.empty()) out += "params " + to_hex(s.params) + "\n";
   if (!s.token.empty()) out += "token " + to_hex(s.token) + "\n";
@@ -77,12 +82,16 @@ bool decode_session(const std::string& text, SessionState& out, std::string& err
       std::vector<std::uint8_t> id;
       ok = value.size() == 4 && from_hex(value, id);
       if (ok) out.cipher_suite = static_cast<std::uint16_t>(id[0] << 8 | id[1]);
+    } else if (key == "version") {
+      std::vector<std::uint8_t> v;
+      ok = value.size() == 8 && from_hex(value, v);
+      if (ok) out.version = static_cast<std::uint32_t>(v[0]) << 24 | v[1] << 16 | v[2] << 8 | v[3];
     } else if (key == "ticket") ok = from_hex(value, out.ticket);
     else if (key == "params") ok = from_hex(value, out.params);
     else if (key == "token") ok = from_hex(value, out.token);
     else if (!key.empty()) ok = false;
     if (!ok) {
-      error = "line " + std::to_string(n) + " is not 'server|cipher|ticket|params|token <value>' with a hex value";
+      error = "line " + std::to_string(n) + " is not 'server|cipher|version|ticket|params|token <value>' with a hex value";
       return false;
     }
   }

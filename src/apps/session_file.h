@@ -5,13 +5,15 @@
 //   tquic-session 1
 //   server 127.0.0.1:4433
 //   cipher 1301
+//   version 00000001
 //   ticket <hex>
 //   params <hex>
 //   token <hex>
 //
 // A state saved for another server is not used, nor a ticket whose cipher
 // suite the client no longer offers (RFC 8446 §4.2.11: a PSK is offered
-// only with a suite of its hash; §4.2.10: 0-RTT uses the ticket's suite). The file is replaced
+// only with a suite of its hash; §4.2.10: 0-RTT uses the ticket's suite),
+// nor one from a connection of another QUIC version (RFC 9369 §5). The file is replaced
 // atomically (write to FILE.tmp, rename), mode 0600: a ticket is a secret.
 #pragma once
 
@@ -24,6 +26,7 @@ namespace tquic::apps {
 struct SessionState {
   std::string server;  // "host:port" it was saved for
   std::uint16_t cipher_suite = 0;  // TLS id of the session the ticket resumes
+  std::uint32_t version = 0;       // QUIC version of the connection that issued it
   std::vector<std::uint8_t> ticket;
   std::vector<std::uint8_t> params;
   std::vector<std::uint8_t> token;

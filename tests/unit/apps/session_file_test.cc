@@ -14,6 +14,7 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   SessionState s;
   s.server = "127.0.0.1:4433";
   s.cipher_suite = 0x1303;
+  s.version = 0x6b3343cf;
   s.ticket = {1, 2, 0xff};
   s.params = {9};
   s.token = {0xab, 0xcd};
@@ -28,9 +29,10 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   EXPECT_EQ(back.server, s.server);
   EXPECT_EQ(back.ticket, s.ticket);
   EXPECT_EQ(back.cipher_suite, 0x1303);
+  EXPECT_EQ(back.version, 0x6b3343cfu);
   EXPECT_EQ(back.params, s.params);
   EXPECT_EQ(back.token, s.token);
-  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\ncipher 1303\nticket 0102ff\nparams 09\ntoken abcd\n");
+  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\ncipher 1303\nversion 6b3343cf\nticket 0102ff\nparams 09\ntoken abcd\n");
 }
 
 TEST(SessionFile, AbsentAndInvalid) {
