@@ -39,6 +39,16 @@ std::uint16_t suite_of(gnutls_cipher_algorithm_t c) {
   }
 }
 
+// A TLS cipher suite id QUIC defines, else 0.
+std::uint16_t suite_of_tls_id(std::uint16_t id) {
+  switch (id) {
+    case kTlsAes128GcmSha256:
+    case kTlsAes256GcmSha384:
+    case kTlsChacha20Poly1305Sha256: return id;
+    default: return 0;
+  }
+}
+
 TlsSession* self(gnutls_session_t s) { return static_cast<TlsSession*>(gnutls_session_get_ptr(s)); }
 
 }  // namespace
@@ -48,15 +58,15 @@ int TlsSession::on_secret_cb(gnutls_session_t s, gnutls_record_encryption_level_
                              const void* read_secret, const void* write_secret, size_t len) {
   TlsSession* t = self(s);
   const auto lvl = from_gnutls(level);
-  const auto cipher = level == GNUTLS_ENCRYPTION_LEVEL_EARLY ? gnutls_early_cipher_get(s)
-                                                             : gnutls_cipher_get(s);
-  const std::uint16_t suite = suite_of(cipher);
+  const std::uint16_t suite = t->suite_for(level);
   if (suite == 0) {
     t->pending_ = Error::transport(TransportErrorCode::PROTOCOL_VIOLATION,
                                    "TLS negotiated a cipher QUIC does not define");
     t->has_pending_ = true;
     return -1;
   }
+  if (lvl == wire::EncryptionLevel::zero_rtt) t->early_suite_ = suite;
+  if (lvl == wire::EncryptionLevel::handshake) t->check_early_suite(suite);
   if (lvl == wire::EncryptionLevel::zero_rtt && write_secret) t->early_attempted_ = true;
   for (auto [secret, dir] : {std::pair{read_secret, SecretDirection::read},
                              std::pair{write_secret, SecretDirection::write}}) {
@@ -118,8 +128,23 @@ int TlsSession::on_keylog_cb(gnutls_session_t s, const char* label, const gnutls
   return 0;
 }
 
-int TlsSession::on_ticket_hook(gnutls_session_t s, unsigned htype, unsigned, unsigned incoming,
-                               const gnutls_datum_t*) {
+// The suite the ServerHello names (RFC 8446 §4.1.3), from its body:
+// legacy_version(2) random(32) legacy_session_id<0..32> cipher_suite(2).
+// 0 if the body is too short to hold one.
+std::uint16_t server_hello_suite(const gnutls_datum_t* msg) {
+  if (!msg || !msg->data || msg->size < 35) return 0;
+  const std::size_t sid_len = msg->data[34];
+  if (sid_len > 32 || msg->size < 35 + sid_len + 2) return 0;
+  return static_cast<std::uint16_t>(msg->data[35 + sid_len] << 8 | msg->data[36 + sid_len]);
+}
+
+// Sees every handshake message once it was sent or read: the ServerHello
+// for the negotiated suite, and (client) NewSessionTicket for resumption.
+int TlsSession::on_handshake_hook(gnutls_session_t s, unsigned htype, unsigned, unsigned incoming,
+                                  const gnutls_datum_t* msg) {
+  TlsSession* t = self(s);
+  if (htype == GNUTLS_HANDSHAKE_SERVER_HELLO && t->negotiated_suite_ == 0)
+    t->negotiated_suite_ = server_hello_suite(msg);
   if (htype != GNUTLS_HANDSHAKE_NEW_SESSION_TICKET || !incoming) return 0;
   gnutls_datum_t data{nullptr, 0};
   if (gnutls_session_get_data2(s, &data) < 0) return 0;  // no ticket is not fatal
@@ -154,6 +179,7 @@ Status TlsSession::configure(TlsSessionOptions& opts) {
   gnutls_handshake_set_secret_function(session_, on_secret_cb);
   gnutls_handshake_set_read_function(session_, on_read_cb);
   gnutls_alert_set_read_function(session_, on_alert_cb);
+  gnutls_handshake_set_hook_function(session_, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_POST, on_handshake_hook);
   if (ctx_.key_log()) gnutls_session_set_keylog_function(session_, on_keylog_cb);
   if (gnutls_session_ext_register(session_, "QUIC Transport Parameters", kQuicTransportParametersExt,
                                   GNUTLS_EXT_TLS, on_tp_recv_cb, on_tp_send_cb, nullptr, nullptr,
@@ -188,8 +214,6 @@ Status TlsSession::configure_client(TlsSessionOptions& opts) {
       gnutls_server_name_set(session_, GNUTLS_NAME_DNS, name.data(), name.size()) < 0)
     return Error::local("cannot set the server name");
   if (!ctx_.insecure()) gnutls_session_set_verify_cert(session_, name.empty() ? nullptr : name.c_str(), 0);
-  gnutls_handshake_set_hook_function(session_, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST,
-                                     on_ticket_hook);
   if (!opts.resume.empty() &&
       gnutls_session_set_data(session_, opts.resume.data(), opts.resume.size()) < 0)
     return Error::local("stored session ticket is unusable");
@@ -240,7 +264,28 @@ Status TlsSession::send_session_ticket() {
 bool TlsSession::is_resumed() const { return gnutls_session_is_resumed(session_) != 0; }
 
 bool TlsSession::early_data_accepted() const {
-  return (gnutls_session_get_flags(session_) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
+  return !early_refused_ && (gnutls_session_get_flags(session_) & GNUTLS_SFLAGS_EARLY_DATA) != 0;
+}
+
+// The suite whose keys a secret at `level` is for. gnutls_cipher_get()
+// names the cipher of the current read epoch: on a server reading 0-RTT
+// that is still the ticket's suite when the handshake secrets arrive, so
+// the handshake and 1-RTT levels use the suite the ServerHello named.
+std::uint16_t TlsSession::suite_for(gnutls_record_encryption_level_t level) const {
+  if (level == GNUTLS_ENCRYPTION_LEVEL_EARLY) return suite_of(gnutls_early_cipher_get(session_));
+  if (negotiated_suite_ != 0) return suite_of_tls_id(negotiated_suite_);
+  return suite_of(gnutls_cipher_get(session_));
+}
+
+// RFC 8446 §4.2.10: 0-RTT is usable only under the suite of the ticket.
+// When the handshake picked another suite (same hash, so the PSK was still
+// accepted) GnuTLS 3.7 accepts the early data anyway; both sides treat it
+// as rejected instead: the server drops the 0-RTT keys it had, the client
+// sends again in 1-RTT what it sent in 0-RTT.
+void TlsSession::check_early_suite(std::uint16_t handshake_suite) {
+  if (early_suite_ == 0 || early_suite_ == handshake_suite) return;
+  early_refused_ = true;
+  if (ctx_.role() == TlsRole::server) sink_.on_early_data_refused();
 }
 
 std::string_view TlsSession::alpn() const {

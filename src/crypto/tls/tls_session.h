@@ -40,6 +40,9 @@ class TlsEventSink {
   virtual Status on_peer_transport_parameters(ByteSpan encoded) = 0;
   // Client: a NewSessionTicket arrived; `session` resumes a later connection.
   virtual void on_session_ticket(ByteSpan session) { (void)session; }
+  // Server: the 0-RTT keys given earlier must not be used after all (the
+  // handshake chose another suite than the ticket's); drop them.
+  virtual void on_early_data_refused() {}
 
  protected:
   ~TlsEventSink() = default;
@@ -96,7 +99,9 @@ class TlsSession {
   static int on_tp_recv_cb(gnutls_session_t, const unsigned char*, size_t);
   static int on_tp_send_cb(gnutls_session_t, gnutls_buffer_t);
   static int on_keylog_cb(gnutls_session_t, const char*, const gnutls_datum_t*);
-  static int on_ticket_hook(gnutls_session_t, unsigned, unsigned, unsigned, const gnutls_datum_t*);
+  static int on_handshake_hook(gnutls_session_t, unsigned, unsigned, unsigned, const gnutls_datum_t*);
+  std::uint16_t suite_for(gnutls_record_encryption_level_t level) const;
+  void check_early_suite(std::uint16_t handshake_suite);
 
   const TlsContext& ctx_;
   TlsEventSink& sink_;
@@ -106,6 +111,9 @@ class TlsSession {
   bool complete_ = false;
   bool early_attempted_ = false;
   bool peer_tp_seen_ = false;
+  std::uint16_t negotiated_suite_ = 0;  // from the ServerHello, once sent or read
+  std::uint16_t early_suite_ = 0;       // the 0-RTT keys' suite (the ticket's)
+  bool early_refused_ = false;          // server: 0-RTT keys dropped, suite changed
   int alert_ = -1;                // alert TLS wants to send, if any
   Error pending_{};               // first error raised inside a callback
   bool has_pending_ = false;

@@ -230,6 +230,7 @@ struct ConnectionState final : crypto::TlsEventSink {
                    ByteSpan secret) override;
   Status on_peer_transport_parameters(ByteSpan encoded) override;
   void on_session_ticket(ByteSpan session) override;
+  void on_early_data_refused() override { zero_rtt_rx.reset(); }
 
   ConnectionConfig config;
   wire::Role role;

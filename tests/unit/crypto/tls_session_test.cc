@@ -19,6 +19,7 @@ struct RecordingSink final : TlsEventSink {
   std::vector<std::pair<EncryptionLevel, Bytes>> outbox;
   std::map<std::pair<EncryptionLevel, SecretDirection>, Bytes> secrets;
   std::uint16_t suite = 0;
+  std::map<EncryptionLevel, std::uint16_t> suites;  // the suite each level's keys were made for
   Bytes peer_tp;
   Bytes ticket;
   bool reject_tp = false;
@@ -30,6 +31,7 @@ struct RecordingSink final : TlsEventSink {
   Status on_secret(EncryptionLevel level, SecretDirection dir, std::uint16_t s, ByteSpan secret) override {
     secrets[{level, dir}] = Bytes(secret.begin(), secret.end());
     suite = s;
+    suites[level] = s;
     return ok_status();
   }
   Status on_peer_transport_parameters(ByteSpan encoded) override {
@@ -69,10 +71,12 @@ std::unique_ptr<TlsContext> server_ctx(std::vector<std::string> alpn = {"h3", "h
   return ctx;
 }
 
-std::unique_ptr<TlsContext> client_ctx(std::string ca_pem, std::vector<std::string> alpn = {"hq-interop"}) {
+std::unique_ptr<TlsContext> client_ctx(std::string ca_pem, std::vector<std::string> alpn = {"hq-interop"},
+                                       std::string ciphers = "") {
   TlsClientOptions o;
   o.ca_pem = std::move(ca_pem);
   o.alpn = std::move(alpn);
+  o.ciphers = std::move(ciphers);
   std::string err;
   auto ctx = TlsContext::make_client(o, err);
   EXPECT_TRUE(ctx) << err;
@@ -225,6 +229,32 @@ TEST_F(Resumption, ResumesAndAcceptsEarlyData) {
   EXPECT_TRUE(c.tls->is_resumed());
   EXPECT_TRUE(s.tls->early_data_accepted());
   EXPECT_TRUE(c.tls->early_data_accepted());
+}
+
+// A ticket from an AES-128-GCM connection resumed by a client that now
+// offers only ChaCha20 (same hash, so the PSK stays usable): the server
+// must refuse 0-RTT (RFC 8446 §4.2.10: the suite differs) and both sides
+// must make the handshake and 1-RTT keys for ChaCha20, not for the suite the
+// early keys came from. GnuTLS's gnutls_cipher_get() still named the early
+// suite on the client at that point, so the client could not decrypt the
+// server's Handshake packets and the connection stalled.
+TEST_F(Resumption, OtherSuiteThanTheTicketsMakesKeysForTheNegotiatedSuite) {
+  auto chacha_only = client_ctx(pki().server.cert_pem, {"hq-interop"}, "+CHACHA20-POLY1305");
+  Side c, s;
+  c.tls = make_session(*chacha_only, c.sink, Bytes{1}, ticket);
+  s.tls = make_session(*sctx, s.sink, Bytes{2});
+  ASSERT_TRUE(run_handshake(c, s));
+  ASSERT_TRUE(c.tls->handshake_complete());
+  EXPECT_TRUE(c.tls->is_resumed());
+  EXPECT_FALSE(s.tls->early_data_accepted());
+  EXPECT_FALSE(c.tls->early_data_accepted());
+  EXPECT_TRUE(c.tls->early_data_attempted());
+  for (auto level : {EncryptionLevel::handshake, EncryptionLevel::one_rtt}) {
+    EXPECT_EQ(c.sink.suites[level], kTlsChacha20Poly1305Sha256) << static_cast<int>(level);
+    EXPECT_EQ(s.sink.suites[level], kTlsChacha20Poly1305Sha256) << static_cast<int>(level);
+    EXPECT_EQ((c.sink.secrets[{level, SecretDirection::read}]), (s.sink.secrets[{level, SecretDirection::write}]));
+  }
+  EXPECT_EQ(c.tls->cipher_suite(), kTlsChacha20Poly1305Sha256);
 }
 
 TEST_F(Resumption, ReplayedClientHelloGetsNoEarlyData) {
