@@ -75,6 +75,11 @@ Result<std::span<const RxDatagram>> UdpEngine::receive() {
   return Error::local("engine not open");
 }
 
+bool UdpEngine::receive_more() const {
+  if (uring_) return uring_->receive_more();
+  return mmsg_ && mmsg_->receive_more();
+}
+
 Result<SendProgress> UdpEngine::send(std::span<const TxDatagram> batch) {
   if (uring_) return uring_->send(batch);
   if (mmsg_) return mmsg_->send(batch);

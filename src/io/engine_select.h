@@ -61,6 +61,8 @@ class UdpEngine {
   int poll_fd() const;
 
   const IoStats& stats() const;
+  // The last receive() may have left datagrams behind (see the engines).
+  bool receive_more() const;
   UringEngine* uring() { return uring_.get(); }  // null for mmsg
   MmsgEngine* mmsg() { return mmsg_.get(); }     // null for io_uring
 

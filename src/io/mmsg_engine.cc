@@ -64,6 +64,7 @@ Result<std::span<const RxDatagram>> MmsgEngine::receive() {
   }
   const int got = recvmmsg(socket_.fd(), rx_msgs_.data(), static_cast<unsigned>(n), MSG_DONTWAIT, nullptr);
   ++stats_.rx_syscalls;
+  rx_more_ = got == static_cast<int>(n);
   if (got < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return std::span<const RxDatagram>{};
     if (errno == ECONNREFUSED) return std::span<const RxDatagram>{};  // stale ICMP on the socket

@@ -45,6 +45,8 @@ class MmsgEngine {
   Result<SendProgress> send(std::span<const TxDatagram> batch);
 
   const IoStats& stats() const { return stats_; }
+  // The last receive() filled every slot: more may be queued on the socket.
+  bool receive_more() const { return rx_more_; }
   UdpSocket& socket() { return socket_; }
 
  private:
@@ -70,6 +72,7 @@ class MmsgEngine {
   std::vector<sockaddr_storage> tx_addrs_;
   std::vector<std::uint8_t> tx_control_;
   std::vector<std::uint32_t> tx_origin_;   // slot -> index in the caller's batch
+  bool rx_more_ = false;
 };
 
 }  // namespace tquic::io

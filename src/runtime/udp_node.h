@@ -62,7 +62,7 @@ class UdpNode {
   // More received data may be waiting in the engine (the per-turn bound
   // was reached): the next wait must not sleep.
   bool receive_pending() const { return receive_pending_; }
-  bool send_blocked() const { return has_pending_; }
+  bool send_blocked() const { return has_pending_ || direct_blocked_; }
   // What to wait on: POLLIN on each engine, POLLOUT while a send is blocked.
   void append_poll_fds(std::vector<pollfd>& out) const;
   // True when append_poll_fds() descriptors report every completion (no
@@ -82,6 +82,7 @@ class UdpNode {
   Status receive_port(Port& port, Timestamp now);
   std::size_t port_for(const NetAddress& local) const;
   bool flush_pending();
+  Result<bool> send_direct(io::UringEngine& engine, Timestamp now);
 
   NodeOptions options_;
   std::vector<std::unique_ptr<Port>> ports_;
@@ -93,6 +94,7 @@ class UdpNode {
   io::TxDatagram pending_{};
   std::size_t pending_port_ = 0;
   bool has_pending_ = false;
+  bool direct_blocked_ = false;  // io_uring had no send slot free for the next train
 };
 
 }  // namespace tquic::runtime

@@ -225,6 +225,7 @@ Result<MutByteSpan> UringEngine::reserve_tx(std::size_t) { return Error::local("
 Status UringEngine::commit_tx(std::size_t, const TxDatagram&) { return Error::local("no io_uring"); }
 void UringEngine::abort_tx() {}
 Status UringEngine::flush() { return Error::local("no io_uring"); }
+Status UringEngine::take_send_failure() { return Error::local("no io_uring"); }
 
 #endif
 

@@ -130,6 +130,12 @@ class UringEngine {
   // Readable when completions are ready (for epoll); the engine's own fd.
   int ring_fd() const;
   const IoStats& stats() const { return stats_; }
+  // The last receive() left completions it had no room for: call again
+  // this turn. False means the next turn's receive() will do.
+  bool receive_more() const { return rx_more_; }
+  // Reports (once) a send that failed for good since the last send(),
+  // flush() or call of this, without a syscall.
+  Status take_send_failure();
   const UringStats& uring_stats() const { return ustats_; }
   UdpSocket& socket() { return socket_; }
   std::size_t tx_slots_in_use() const { return tx_.in_use(); }
@@ -183,6 +189,7 @@ class UringEngine {
   std::uint32_t zc_copied_streak_ = 0;
   bool napi_active_ = false;
   bool send_failed_ = false;         // a fatal send error waits for the next send()
+  bool rx_more_ = false;             // completions left in the CQ by the last receive()
   std::uint32_t rx_failures_ = 0;    // receive errors in a row without data
   std::size_t tx_queued_ = 0;        // slots waiting for (re)issue
   std::int32_t reserved_slot_ = -1;  // open reserve_tx(), or -1

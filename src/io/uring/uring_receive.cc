@@ -79,6 +79,7 @@ Result<std::span<const RxDatagram>> UringEngine::receive() {
   TQUIC_TRY(enter(true));
   reap();
   const std::size_t n = parse_received();
+  rx_more_ = io_uring_cq_ready(&ring_->ring) > 0;
   if (rx_failures_ >= kMaxRxFailures) {
     rx_failures_ = 0;
     return Error::local("io_uring multishot recvmsg keeps failing");

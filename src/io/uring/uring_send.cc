@@ -247,12 +247,18 @@ void UringEngine::abort_tx() {
   reserved_slot_ = -1;
 }
 
+Status UringEngine::take_send_failure() {
+  if (!send_failed_) return ok_status();
+  send_failed_ = false;
+  return Error::local("io_uring sendmsg failed");
+}
+
 Status UringEngine::flush() {
   TQUIC_TRY(enable());
   issue_queued();
   TQUIC_TRY(enter(false));
   reap();
-  return ok_status();
+  return take_send_failure();  // as send() reports it
 }
 
 Result<SendProgress> UringEngine::send(std::span<const TxDatagram> batch) {

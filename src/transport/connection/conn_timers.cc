@@ -17,12 +17,29 @@ Duration idle_period(const ConnectionState& s) {
   return std::max(s.idle_timeout, three_pto(s));
 }
 
+// How much pacing credit to wait for before the next write: a whole train
+// when the rate is high (waking for every datagram at Gbit/s rates would
+// cost a wake-up and a syscall per 1.4 kB), one datagram when it is low.
+// The wait is what the rate gives in kPacingGranularity, bounded by one
+// datagram below and above by the window's room and half the burst quantum:
+// the bucket then still has room for the credit that accrues while the
+// wake-up is late (timer slack), which would otherwise be lost.
+std::uint64_t pacing_quantum(const PathState& p) {
+  constexpr std::uint64_t kPacingGranularityUs = 1000;
+  const std::uint64_t window = p.cc->congestion_window();
+  const std::uint64_t in_flight = p.recovery->bytes_in_flight();
+  const std::uint64_t room = window > in_flight ? window - in_flight : 0;
+  const std::uint64_t by_rate = p.pacer.rate() / 1'000'000 * kPacingGranularityUs;
+  const std::uint64_t quantum = std::min({by_rate, p.pacer.burst_bytes() / 2, room});
+  return std::max<std::uint64_t>(quantum, p.max_datagram_size);
+}
+
 Timestamp pacing_deadline(const ConnectionState& s) {
   const PathState& p = recovery_path(s);
   if (!has_app_data_to_send(s, s.path()) || !p.cc->can_send(p.recovery->bytes_in_flight())) return kTimeInfinite;
   // Only a real pacing delay makes a deadline; otherwise the caller writes
   // after every event anyway (and a past deadline would make it spin).
-  const Timestamp t = p.pacer.next_send_time(s.last_write_attempt, p.max_datagram_size);
+  const Timestamp t = p.pacer.next_send_time(s.last_write_attempt, pacing_quantum(p));
   return t > s.last_write_attempt ? t : kTimeInfinite;
 }
 
