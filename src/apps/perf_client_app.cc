@@ -182,6 +182,7 @@ void PerfClientApp::on_conn_closed(Conn& c, transport::Connection& conn, Timesta
 void PerfClientApp::fail(const std::string& error, Timestamp now) {
   if (error_.empty()) error_ = error;
   if (finished_) return;
+  if (transport::Connection* first = node_->endpoint().connection(conns_.front().handle)) capture(*first);
   for (Conn& c : conns_) {
     if (transport::Connection* conn = node_->endpoint().connection(c.handle)) {
       if (!conn->is_closed()) conn->close(perf::kErrorStopped, "perf client failed", now);
@@ -291,6 +292,7 @@ void PerfClientApp::interrupt(runtime::UdpNode& node, Timestamp now) {
     if (c.phase == Phase::running) send_finish(c, *conn);
     else if (c.phase != Phase::finishing) c.phase = Phase::failed, conn->close(perf::kErrorStopped, "", now);
   }
+  if (transport::Connection* first = node.endpoint().connection(conns_.front().handle)) capture(*first);
   check_all_done(now);
 }
 

@@ -166,7 +166,10 @@ void PerfServerSession::pump(transport::Connection& conn, StreamId id, Stream& s
     }
     const ByteSpan chunk = timed ? perf::payload() : perf::payload_prefix(s.header.response_bytes - s.response_sent);
     auto n = conn.stream_write(id, chunk, false);
-    if (!n) return fail(conn, "the stream refused response bytes", now);
+    if (!n) {  // the client stopped the stream (STOP_SENDING is being answered): abandon the response
+      s.response_done = s.fin_sent = s.request_done = true;
+      return forget_if_done(id);
+    }
     s.response_sent += *n;
     bytes_sent_ += *n;
     shared_.bytes_sent += *n;
