@@ -14,6 +14,12 @@ bool build_common(const RawCommon& raw, CommonOptions& out, std::string& error) 
       return false;
     }
   }
+  return build_transport_options(raw, out, error);
+}
+
+}  // namespace
+
+bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::string& error) {
   if (!parse_cc("--cc", raw.cc, out.cc, error) || !parse_engine("--engine", raw.engine, out.engine, error))
     return false;
   if (!raw.ciphers.empty() &&
@@ -23,8 +29,6 @@ bool build_common(const RawCommon& raw, CommonOptions& out, std::string& error) 
   out.qlog_dir = raw.qlog;
   return out.qlog_dir.empty() || ensure_directory("--qlog", out.qlog_dir, error);
 }
-
-}  // namespace
 
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error) {
   out = ServeOptions{};

@@ -10,6 +10,10 @@
 
 namespace tquic::apps {
 
+// The options every QUIC subcommand shares except --alpn: --cc, --engine,
+// --ciphers, --keylog, --qlog (the directory is created).
+bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::string& error);
+
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error);
 bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error);
 bool build_demo_options(const RawDemo& raw, DemoOptions& out, std::string& error);

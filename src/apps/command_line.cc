@@ -10,6 +10,15 @@
 namespace tquic::apps {
 namespace {
 
+// Transport options (everything in add_common but --alpn).
+void add_transport(CLI::App& cmd, RawCommon& c) {
+  cmd.add_option("--qlog", c.qlog, "write qlog files into this directory (created if missing)");
+  cmd.add_option("--keylog", c.keylog, "append TLS secrets to FILE (NSS key log format; default $SSLKEYLOGFILE)");
+  cmd.add_option("--cc", c.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
+  cmd.add_option("--engine", c.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
+  cmd.add_option("--ciphers", c.ciphers, "TLS cipher suites in preference order: aes128gcm,aes256gcm,chacha20");
+}
+
 void add_common(CLI::App& cmd, RawCommon& c) {
   cmd.add_option("--alpn", c.alpn, "application protocols, comma separated")->capture_default_str();
   cmd.add_option("--qlog", c.qlog, "write qlog files into this directory (created if missing)");
@@ -23,10 +32,49 @@ struct Parsers {
   RawServe serve;
   RawGet get;
   RawDemo demo;
+  RawPerfServer perf_server;
+  RawPerfClient perf_client;
   CLI::App* serve_cmd = nullptr;
   CLI::App* get_cmd = nullptr;
   CLI::App* demo_cmd = nullptr;
+  CLI::App* perf_cmd = nullptr;
+  CLI::App* perf_server_cmd = nullptr;
+  CLI::App* perf_client_cmd = nullptr;
 };
+
+void define_perf_server(CLI::App& perf, Parsers& p) {
+  p.perf_server_cmd = perf.add_subcommand("server", "answer tquic perf clients until SIGINT/SIGTERM");
+  auto& s = *p.perf_server_cmd;
+  s.add_option("--listen", p.perf_server.listen, "IP:PORT to listen on, e.g. 0.0.0.0:4433 or [::]:4433");
+  s.add_option("--cert", p.perf_server.cert, "PEM certificate chain (default: a generated self-signed one)");
+  s.add_option("--key", p.perf_server.key, "PEM private key of --cert");
+  s.add_flag("--json", p.perf_server.json, "one JSON object per line instead of text");
+  add_transport(s, p.perf_server.common);
+}
+
+void define_perf_client(CLI::App& perf, Parsers& p) {
+  p.perf_client_cmd = perf.add_subcommand("client", "measure throughput, latency or handshake rate against a perf server");
+  auto& c = *p.perf_client_cmd;
+  RawPerfClient& r = p.perf_client;
+  c.add_option("server", r.server, "HOST:PORT of the tquic perf server");
+  c.add_option("--mode", r.mode, "up, down, bidi, rr (request/response) or handshake")->capture_default_str();
+  c.add_option("--bytes", r.bytes, "up/down/bidi: bytes per direction in all, e.g. 1GiB (default: --time 10)");
+  c.add_option("--time", r.time, "up/down/bidi/rr: run this long, e.g. 10, 2.5s, 500ms (default 10)");
+  c.add_option("--streams", r.streams, "up/down/bidi: parallel streams per connection (default 1)");
+  c.add_option("--connections", r.connections, "connections from this client (default 1)");
+  c.add_option("--request-size", r.request_size, "rr: request bytes (default 100)");
+  c.add_option("--response-size", r.response_size, "rr: response bytes (default 1000)");
+  c.add_option("--rate", r.rate, "rr: requests per second in all, open loop (default: closed loop)");
+  c.add_option("--concurrency", r.concurrency,
+               "rr: requests outstanding at most (default 1, or 100 with --rate); handshake: in parallel (default 1)");
+  c.add_option("--count", r.count, "rr: requests (instead of --time); handshake: handshakes (default 100)");
+  c.add_flag("--resume", r.resume, "handshake: resume each session with the ticket of the one before");
+  c.add_option("--interval", r.interval, "seconds between interval lines, 0 for none")->capture_default_str();
+  c.add_flag("--json", r.json, "print one JSON object at the end instead of text");
+  c.add_flag("--insecure", r.insecure, "do not verify the server certificate");
+  c.add_option("--ca", r.ca, "PEM file with the CA (or self-signed certificate) to trust");
+  add_transport(c, r.common);
+}
 
 void define(CLI::App& app, Parsers& p) {
   app.require_subcommand(1);
@@ -62,6 +110,11 @@ void define(CLI::App& app, Parsers& p) {
   d.add_flag("--no-relay", p.demo.no_relay, "connect directly, without tquic-relay");
   d.add_option("--cc", p.demo.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
   d.add_option("--engine", p.demo.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
+
+  p.perf_cmd = app.add_subcommand("perf", "iperf-like measurements: throughput, request/response latency, handshakes");
+  p.perf_cmd->require_subcommand(1);
+  define_perf_server(*p.perf_cmd, p);
+  define_perf_client(*p.perf_cmd, p);
 }
 
 // Fills serve options the command line left unset from --config.
@@ -97,6 +150,9 @@ std::string subcommand_name(const Parsers& p) {
   if (p.serve_cmd->parsed()) return "tquic serve";
   if (p.get_cmd->parsed()) return "tquic get";
   if (p.demo_cmd->parsed()) return "tquic demo";
+  if (p.perf_server_cmd->parsed()) return "tquic perf server";
+  if (p.perf_client_cmd->parsed()) return "tquic perf client";
+  if (p.perf_cmd->parsed()) return "tquic perf";
   return "tquic";
 }
 
@@ -105,7 +161,8 @@ std::string usage_line(const Parsers& p, const CLI::ParseError& e) {
   std::string what = e.what();
   for (char& c : what)
     if (c == '\n') c = ' ';
-  if (what == "A subcommand is required") what = "a subcommand is required: serve, get or demo";
+  if (what == "A subcommand is required")
+    what = p.perf_cmd->parsed() ? "a subcommand is required: server or client" : "a subcommand is required: serve, get, demo or perf";
   const std::string name = subcommand_name(p);
   return name + ": " + what + "; see '" + name + " --help'";
 }
@@ -113,11 +170,12 @@ std::string usage_line(const Parsers& p, const CLI::ParseError& e) {
 }  // namespace
 
 ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& out, std::string& message) {
-  if (args.size() > 1 && !args[1].starts_with('-') && args[1] != "serve" && args[1] != "get" && args[1] != "demo") {
-    message = "tquic: unknown subcommand '" + args[1].substr(0, 40) + "'; use serve, get or demo (see 'tquic --help')";
+  if (args.size() > 1 && !args[1].starts_with('-') && args[1] != "serve" && args[1] != "get" && args[1] != "demo" &&
+      args[1] != "perf") {
+    message = "tquic: unknown subcommand '" + args[1].substr(0, 40) + "'; use serve, get, demo or perf (see 'tquic --help')";
     return ParseOutcome::usage_error;
   }
-  CLI::App app("tquic: QUIC file transfer (hq-interop, HTTP/3) and loopback demo", "tquic");
+  CLI::App app("tquic: QUIC file transfer (hq-interop, HTTP/3), loopback demo and perf measurements", "tquic");
   Parsers p;
   define(app, p);
   std::vector<const char*> argv;
@@ -125,8 +183,13 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& o
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp&) {
-    CLI::App* shown = p.serve_cmd->parsed() ? p.serve_cmd : p.get_cmd->parsed() ? p.get_cmd
-                      : p.demo_cmd->parsed() ? p.demo_cmd : &app;
+    CLI::App* shown = p.serve_cmd->parsed()         ? p.serve_cmd
+                      : p.get_cmd->parsed()         ? p.get_cmd
+                      : p.demo_cmd->parsed()        ? p.demo_cmd
+                      : p.perf_server_cmd->parsed() ? p.perf_server_cmd
+                      : p.perf_client_cmd->parsed() ? p.perf_client_cmd
+                      : p.perf_cmd->parsed()        ? p.perf_cmd
+                                                    : &app;
     message = shown->help();
     return ParseOutcome::help;
   } catch (const CLI::ParseError& e) {
@@ -142,6 +205,12 @@ ParseOutcome parse_command_line(const std::vector<std::string>& args, Command& o
   } else if (p.get_cmd->parsed()) {
     out.kind = CommandKind::get;
     ok = build_get_options(p.get, out.get, error);
+  } else if (p.perf_server_cmd->parsed()) {
+    out.kind = CommandKind::perf_server;
+    ok = build_perf_server_options(p.perf_server, out.perf_server, error);
+  } else if (p.perf_client_cmd->parsed()) {
+    out.kind = CommandKind::perf_client;
+    ok = build_perf_client_options(p.perf_client, out.perf_client, error);
   } else {
     out.kind = CommandKind::demo;
     ok = build_demo_options(p.demo, out.demo, error);

@@ -1,4 +1,5 @@
-// The `tquic` command line (CLI11): subcommands serve, get and demo. Parsing
+// The `tquic` command line (CLI11): subcommands serve, get, demo and perf
+// (perf server, perf client). Parsing
 // never touches the network; it checks values, files and directories and
 // reports the first problem as one line, e.g.
 //   tquic get: --ca: cannot read 'x.pem' (No such file or directory); pass a PEM CA file or --insecure
@@ -8,16 +9,19 @@
 #include <vector>
 
 #include "apps/options.h"
+#include "apps/perf_options.h"
 
 namespace tquic::apps {
 
-enum class CommandKind : std::uint8_t { serve, get, demo };
+enum class CommandKind : std::uint8_t { serve, get, demo, perf_server, perf_client };
 
 struct Command {
   CommandKind kind = CommandKind::demo;
   ServeOptions serve;
   GetOptions get;
   DemoOptions demo;
+  PerfServerOptions perf_server;
+  PerfClientOptions perf_client;
 };
 
 enum class ParseOutcome : std::uint8_t { run, help, usage_error };

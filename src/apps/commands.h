@@ -4,6 +4,7 @@
 #pragma once
 
 #include "apps/options.h"
+#include "apps/perf_options.h"
 
 namespace tquic::apps {
 
@@ -15,5 +16,7 @@ inline constexpr int kExitInterrupted = 130;
 int run_serve(const ServeOptions& options);
 int run_get(const GetOptions& options);
 int run_demo(const DemoOptions& options);
+int run_perf_server(const PerfServerOptions& options);
+int run_perf_client(const PerfClientOptions& options);
 
 }  // namespace tquic::apps

@@ -1,4 +1,4 @@
-// tquic: `tquic serve`, `tquic get`, `tquic demo` (apps/command_line.h).
+// tquic: `tquic serve`, `tquic get`, `tquic demo`, `tquic perf` (apps/command_line.h).
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
     case CommandKind::serve: return run_serve(cmd.serve);
     case CommandKind::get: return run_get(cmd.get);
     case CommandKind::demo: return run_demo(cmd.demo);
+    case CommandKind::perf_server: return run_perf_server(cmd.perf_server);
+    case CommandKind::perf_client: return run_perf_client(cmd.perf_client);
   }
   return kExitUsage;
 }

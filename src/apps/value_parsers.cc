@@ -38,6 +38,15 @@ std::vector<std::string_view> split_commas(std::string_view text) {
   }
 }
 
+// A non-negative decimal number; `unit` receives the text after it.
+bool parse_decimal(std::string_view text, double& value, std::string_view& unit) {
+  std::size_t n = 0;
+  while (n < text.size() && ((text[n] >= '0' && text[n] <= '9') || text[n] == '.')) ++n;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + n, value, std::chars_format::fixed);
+  unit = text.substr(n);
+  return n > 0 && ec == std::errc{} && end == text.data() + n && std::isfinite(value);
+}
+
 }  // namespace
 
 std::string quote_value(std::string_view value) {
@@ -139,6 +148,45 @@ bool parse_byte_size(std::string_view option, std::string_view text, std::uint64
     return false;
   }
   out = static_cast<std::uint64_t>(std::llround(bytes));
+  return true;
+}
+
+bool parse_count(std::string_view option, std::string_view text, std::uint64_t min, std::uint64_t max,
+                 std::uint64_t& out, std::string& error) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v < min || v > max) {
+    error = with_option(option, quote_value(text) + " must be a whole number from " + std::to_string(min) + " to " +
+                                    std::to_string(max));
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool parse_seconds(std::string_view option, std::string_view text, bool allow_zero, Duration& out, std::string& error) {
+  double v = 0;
+  std::string_view unit;
+  double scale = 0;
+  if (parse_decimal(text, v, unit)) scale = unit.empty() || iequals(unit, "s") ? 1.0 : iequals(unit, "ms") ? 1e-3 : 0;
+  const double seconds = v * scale;
+  if (scale == 0 || seconds > 86400 || (seconds <= 0 && !(allow_zero && v == 0))) {
+    error = with_option(option, quote_value(text) + " must be a duration such as 10 (seconds), 2.5s or 500ms, " +
+                                    (allow_zero ? "0 to 86400 s" : "above 0 and at most 86400 s"));
+    return false;
+  }
+  out = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+  return true;
+}
+
+bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error) {
+  double v = 0;
+  std::string_view unit;
+  if (!parse_decimal(text, v, unit) || !(unit.empty() || iequals(unit, "/s")) || !(v > 0) || v > 10e6) {
+    error = with_option(option, quote_value(text) + " must be a rate per second above 0 and at most 10000000, e.g. 1000 or 1000/s");
+    return false;
+  }
+  out = v;
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/net_address.h"
+#include "base/time.h"
 #include "io/engine_select.h"
 #include "transport/cc/congestion_controller.h"
 
@@ -30,6 +31,14 @@ bool parse_alpn_list(std::string_view option, std::string_view text, std::vector
                      std::string& error);
 // "10MB", "1.5GB", "512KiB", "0" is refused; decimal KB/MB/GB, binary KiB/MiB/GiB.
 bool parse_byte_size(std::string_view option, std::string_view text, std::uint64_t& out, std::string& error);
+// A whole number in [min, max] ("4", "1000").
+bool parse_count(std::string_view option, std::string_view text, std::uint64_t min, std::uint64_t max,
+                 std::uint64_t& out, std::string& error);
+// A duration in seconds: "10", "2.5", "10s", "500ms"; above 0 (or 0 when
+// `allow_zero`) and at most one day.
+bool parse_seconds(std::string_view option, std::string_view text, bool allow_zero, Duration& out, std::string& error);
+// Events per second: "1000" or "1000/s", above 0 and at most 10 million.
+bool parse_rate(std::string_view option, std::string_view text, double& out, std::string& error);
 // "IP:PORT" or "[IPv6]:PORT" to listen on.
 bool parse_listen_address(std::string_view option, std::string_view text, NetAddress& out, std::string& error);
 // tquic-relay's duration and loss syntax ("20ms", "1%").

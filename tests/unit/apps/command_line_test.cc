@@ -128,7 +128,7 @@ TEST(CommandLine, HelpAndMissingSubcommand) {
   auto h = parse({"get", "--help"});
   EXPECT_EQ(h.outcome, ParseOutcome::help);
   EXPECT_NE(h.message.find("--key-update"), std::string::npos);
-  expect_error(parse({}), "tquic: a subcommand is required: serve, get or demo", "tquic --help");
+  expect_error(parse({}), "tquic: a subcommand is required: serve, get, demo or perf", "tquic --help");
   expect_error(parse({"fly"}), "tquic: ", "fly");
 }
 
