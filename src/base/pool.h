@@ -50,9 +50,8 @@ class Pool {
 #if defined(TQUIC_POOLS_AS_HEAP)
     T* obj = new T(std::forward<Args>(args)...);
 #else
-    if (!free_ && !grow()) return nullptr;
-    Node* n = free_;
-    free_ = n->next;
+    Node* n = take_node();
+    if (!n) return nullptr;
     T* obj = new (n->storage) T(std::forward<Args>(args)...);
 #endif
     ++stats_.in_use;
@@ -80,17 +79,35 @@ class Pool {
     alignas(T) unsigned char storage[sizeof(T)];
   };
 
+  // Released objects first, then the untouched rest of the newest slab.
+  Node* take_node() {
+    if (free_) {
+      Node* n = free_;
+      free_ = n->next;
+      return n;
+    }
+    if (fresh_left_ == 0 && !grow()) return nullptr;
+    --fresh_left_;
+    return fresh_++;
+  }
+
   bool grow() {
     std::size_t n = slab_objects_;
     if (max_objects_) {
       if (stats_.capacity >= max_objects_) return false;
       n = std::min(n, max_objects_ - stats_.capacity);
     }
-    auto slab = std::make_unique<Node[]>(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      slab[i].next = free_;
-      free_ = &slab[i];
+    // Neither value-initialised nor threaded onto the free list up front:
+    // either would touch every page of the slab at connection setup (a
+    // 256-chunk slab is 1 MiB). Nodes are handed out from the slab in
+    // order instead, so only the pages in use are ever touched.
+    auto slab = std::make_unique_for_overwrite<Node[]>(n);
+    for (; fresh_left_ > 0; --fresh_left_) {  // reserve() grew again: keep the rest
+      fresh_->next = free_;
+      free_ = fresh_++;
     }
+    fresh_ = slab.get();
+    fresh_left_ = n;
     slabs_.push_back(std::move(slab));
     stats_.capacity += n;
     ++stats_.slab_allocs;
@@ -100,6 +117,8 @@ class Pool {
   std::size_t slab_objects_;
   std::size_t max_objects_;
   Node* free_ = nullptr;
+  Node* fresh_ = nullptr;       // next never-used node of the newest slab
+  std::size_t fresh_left_ = 0;  // never-used nodes left there
   std::vector<std::unique_ptr<Node[]>> slabs_;
   PoolStats stats_;
 };
