@@ -25,6 +25,11 @@ bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::stri
   if (!raw.ciphers.empty() &&
       !parse_ciphers("--ciphers", raw.ciphers, out.cipher_priority, out.cipher_suites, error))
     return false;
+  if (!raw.max_datagram_size.empty()) {
+    std::uint64_t size = 0;
+    if (!parse_count("--max-datagram-size", raw.max_datagram_size, 1200, 65507, size, error)) return false;
+    out.max_datagram_size = static_cast<std::uint16_t>(size);
+  }
   out.keylog_file = raw.keylog;
   out.qlog_dir = raw.qlog;
   return out.qlog_dir.empty() || ensure_directory("--qlog", out.qlog_dir, error);

@@ -17,15 +17,13 @@ void add_transport(CLI::App& cmd, RawCommon& c) {
   cmd.add_option("--cc", c.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
   cmd.add_option("--engine", c.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
   cmd.add_option("--ciphers", c.ciphers, "TLS cipher suites in preference order: aes128gcm,aes256gcm,chacha20");
+  cmd.add_option("--max-datagram-size", c.max_datagram_size,
+                 "largest UDP payload path MTU discovery may reach, 1200 to 65507 (default 1452)");
 }
 
 void add_common(CLI::App& cmd, RawCommon& c) {
   cmd.add_option("--alpn", c.alpn, "application protocols, comma separated")->capture_default_str();
-  cmd.add_option("--qlog", c.qlog, "write qlog files into this directory (created if missing)");
-  cmd.add_option("--keylog", c.keylog, "append TLS secrets to FILE (NSS key log format; default $SSLKEYLOGFILE)");
-  cmd.add_option("--cc", c.cc, "congestion controller: bbr3, cubic or new_reno")->capture_default_str();
-  cmd.add_option("--engine", c.engine, "UDP I/O engine: auto, uring or mmsg")->capture_default_str();
-  cmd.add_option("--ciphers", c.ciphers, "TLS cipher suites in preference order: aes128gcm,aes256gcm,chacha20");
+  add_transport(cmd, c);
 }
 
 struct Parsers {
@@ -125,13 +123,13 @@ bool apply_config(CLI::App& cmd, RawServe& raw, std::string& error) {
       {"listen", &raw.listen},       {"root", &raw.root},     {"cert", &raw.cert},
       {"key", &raw.key},             {"alpn", &raw.common.alpn}, {"qlog", &raw.common.qlog},
       {"keylog", &raw.common.keylog}, {"cc", &raw.common.cc},  {"engine", &raw.common.engine},
-      {"ciphers", &raw.common.ciphers}};
+      {"ciphers", &raw.common.ciphers}, {"max-datagram-size", &raw.common.max_datagram_size}};
   for (const ConfigEntry& e : entries) {
     const std::string where = "--config '" + raw.config + "': line " + std::to_string(e.line) + ": ";
     const auto it = text.find(e.key);
     if (e.key != "retry" && it == text.end()) {
       error = where + "unknown key '" + e.key +
-              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine or ciphers";
+              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine, ciphers or max-datagram-size";
       return false;
     }
     const bool on_cli = cmd.count("--" + e.key) > 0;

@@ -17,4 +17,10 @@ bool make_endpoint_config(transport::CongestionControlAlgorithm cc, endpoint::En
   return true;
 }
 
+bool make_endpoint_config(const CommonOptions& common, endpoint::EndpointConfig& out, std::string& error) {
+  if (!make_endpoint_config(common.cc, out, error)) return false;
+  out.connection.max_datagram_size_ceiling = common.max_datagram_size;
+  return true;
+}
+
 }  // namespace tquic::apps

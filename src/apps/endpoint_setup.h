@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "apps/options.h"
 #include "endpoint/endpoint_config.h"
 #include "transport/cc/congestion_controller.h"
 
@@ -13,5 +14,8 @@ namespace tquic::apps {
 // Fills `out` (a default-constructed config) for the commands.
 bool make_endpoint_config(transport::CongestionControlAlgorithm cc, endpoint::EndpointConfig& out,
                           std::string& error);
+// The same with the shared command options (congestion controller, the
+// DPLPMTUD ceiling --max-datagram-size).
+bool make_endpoint_config(const CommonOptions& common, endpoint::EndpointConfig& out, std::string& error);
 
 }  // namespace tquic::apps

@@ -76,7 +76,7 @@ int run_get(const GetOptions& o) {
   std::unique_ptr<runtime::QlogDirectory> qlog;  // outlives the node and its connection
   if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("get", err);
   endpoint::EndpointConfig cfg;
-  if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("get", err);
+  if (!make_endpoint_config(o.common, cfg, err)) return setup_failure("get", err);
   cfg.connection.version = o.version;
   cfg.connection.versions = {o.version};  // offered alone: the server cannot move us to its preference
   cfg.connection.qlog = qlog.get();

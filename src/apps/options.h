@@ -24,6 +24,10 @@ struct CommonOptions {
   io::EngineKind engine = io::EngineKind::automatic;
   std::string cipher_priority;  // GnuTLS priority fragment; empty = every QUIC suite
   std::vector<std::uint16_t> cipher_suites;  // the same as TLS ids (0x1301...); empty = all
+  // DPLPMTUD's search ceiling (RFC 9000 §14.3): the largest UDP payload
+  // this side sends once a probe of that size got through. 1452 fits every
+  // 1500-byte path with IPv6; larger pays on loopback and jumbo-frame links.
+  std::uint16_t max_datagram_size = 1452;
 };
 
 // Servers default to every protocol in apps/protocols.h (command_line.cc).

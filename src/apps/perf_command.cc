@@ -31,7 +31,7 @@ constexpr Duration kStatsGrace = 1s;
 std::unique_ptr<runtime::UdpNode> open_perf_server_node(const PerfServerOptions& o, crypto::TlsContext& tls,
                                                         runtime::QlogDirectory* qlog, std::string& error) {
   endpoint::EndpointConfig cfg;
-  if (!make_endpoint_config(o.common.cc, cfg, error)) return nullptr;
+  if (!make_endpoint_config(o.common, cfg, error)) return nullptr;
   cfg.connection.qlog = qlog;
   cfg.connection.initial_max_streams_bidi = 1000;  // rr keeps many requests in flight
   runtime::NodeOptions no;
@@ -103,7 +103,7 @@ int run_perf_client(const PerfClientOptions& o) {
   std::unique_ptr<runtime::QlogDirectory> qlog;
   if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("perf client", err);
   endpoint::EndpointConfig cfg;
-  if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("perf client", err);
+  if (!make_endpoint_config(o.common, cfg, err)) return setup_failure("perf client", err);
   cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;
   no.local = wildcard_address(plan.server.family);

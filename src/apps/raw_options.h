@@ -14,6 +14,7 @@ struct RawCommon {
   std::string cc = "bbr3";
   std::string engine = "auto";
   std::string ciphers;
+  std::string max_datagram_size;  // empty: CommonOptions' default
 };
 
 struct RawServe {

@@ -61,7 +61,7 @@ int run_serve(const ServeOptions& o) {
   if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("serve", err);
 
   endpoint::EndpointConfig cfg;
-  if (!make_endpoint_config(o.common.cc, cfg, err)) return setup_failure("serve", err);
+  if (!make_endpoint_config(o.common, cfg, err)) return setup_failure("serve", err);
   cfg.require_retry = o.retry;
   cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;

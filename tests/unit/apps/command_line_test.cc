@@ -38,7 +38,8 @@ TEST(CommandLine, GetWithEveryOption) {
   const auto p = parse({"get", "--ca", ca, "--output", d.sub("out"), "--session", d.sub("s"), "--0rtt",
                         "--key-update", "--migrate", "--version", "v2", "--ciphers", "chacha20,aes128gcm", "--cc",
                         "cubic", "--engine", "mmsg", "--alpn", "hq-interop", "--keylog", d.sub("k"), "--qlog",
-                        d.sub("q"), "https://localhost:4433/a", "https://localhost:4433/b"});
+                        d.sub("q"), "--max-datagram-size", "9000", "https://localhost:4433/a",
+                        "https://localhost:4433/b"});
   ASSERT_EQ(p.outcome, ParseOutcome::run) << p.message;
   ASSERT_EQ(p.cmd.kind, CommandKind::get);
   const GetOptions& g = p.cmd.get;
@@ -47,6 +48,7 @@ TEST(CommandLine, GetWithEveryOption) {
   EXPECT_EQ(g.ca_file, ca);
   EXPECT_TRUE(g.zero_rtt && g.key_update && g.migrate && !g.insecure);
   EXPECT_EQ(g.version, wire::kQuicVersion2);
+  EXPECT_EQ(g.common.max_datagram_size, 9000);
   EXPECT_EQ(g.common.cipher_priority, "+CHACHA20-POLY1305:+AES-128-GCM");
   EXPECT_EQ(g.common.cc, transport::CongestionControlAlgorithm::cubic);
   EXPECT_EQ(g.common.engine, io::EngineKind::mmsg);
@@ -67,6 +69,9 @@ TEST(CommandLine, GetErrors) {
   expect_error(parse({"get", "--engine", "dpdk", "https://h/"}), "tquic get: --engine: unknown I/O engine 'dpdk'", "mmsg");
   expect_error(parse({"get", "--alpn", "h9", "https://h/"}), "tquic get: --alpn: 'h9' is not implemented by this build; use hq-interop or h3", "");
   expect_error(parse({"get", "--output", "/proc/version/x", "https://h/"}), "tquic get: --output: cannot use '/proc/version/x'", "writable directory");
+  expect_error(parse({"get", "--max-datagram-size", "1199", "https://h/"}),
+               "tquic get: --max-datagram-size: '1199' must be a whole number from 1200 to 65507", "");
+  expect_error(parse({"get", "--max-datagram-size", "9k", "https://h/"}), "tquic get: --max-datagram-size: '9k'", "");
   expect_error(parse({"get", "--frobnicate", "https://h/"}), "tquic get: ", "--frobnicate");
   expect_error(parse({"get", "--ca"}), "tquic get: ", "--ca");
 }
