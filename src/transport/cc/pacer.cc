@@ -25,6 +25,18 @@ Pacer::Pacer(std::uint64_t max_datagram_size, std::uint32_t burst_packets)
       burst_bytes_(max_datagram_size_ * burst_packets_),
       credit_(capacity()) {}
 
+// The burst quantum follows the rate, as Linux sizes TSO bursts: what the
+// rate gives in kBurstTime, at least the initial window's 10 datagrams
+// (RFC 9002 §7.7) and at most burst_packets_ (one GSO train). A slow path
+// then never sees a 64 KB train at once; a fast one gets whole trains.
+void Pacer::update_burst() {
+  const std::uint64_t most = max_datagram_size_ * burst_packets_;
+  const std::uint64_t least = max_datagram_size_ * std::min(kMinBurstPackets, burst_packets_);
+  const std::uint64_t by_rate = rate_ / (1'000'000'000 / kBurstTimeNs);
+  burst_bytes_ = rate_ == 0 ? most : std::clamp(by_rate, least, most);
+  credit_ = std::min(credit_, capacity());
+}
+
 // One nanosecond of credit above the burst keeps the rounding surplus of a
 // send time rounded up to the next nanosecond, so the schedule cannot drift.
 std::int64_t Pacer::capacity() const {
@@ -58,21 +70,20 @@ void Pacer::set_rate(Timestamp now, std::uint64_t bytes_per_second) {
   refill(now);
   // Cap so that rate * elapsed fits comfortably (1 PB/s is far beyond any path).
   rate_ = std::min<std::uint64_t>(bytes_per_second, 1'000'000'000'000'000ull);
+  update_burst();
   if (rate_ == 0) credit_ = capacity();
 }
 
 void Pacer::set_max_datagram_size(Timestamp now, std::uint64_t max_datagram_size) {
   refill(now);
   max_datagram_size_ = clamp_datagram(max_datagram_size);
-  burst_bytes_ = max_datagram_size_ * burst_packets_;
-  credit_ = std::min(credit_, capacity());
+  update_burst();
 }
 
 void Pacer::set_burst_packets(Timestamp now, std::uint32_t burst_packets) {
   refill(now);
   burst_packets_ = clamp_burst(burst_packets);
-  burst_bytes_ = max_datagram_size_ * burst_packets_;
-  credit_ = std::min(credit_, capacity());
+  update_burst();
 }
 
 Timestamp Pacer::next_send_time(Timestamp now, std::uint64_t bytes) const {

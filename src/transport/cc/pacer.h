@@ -1,7 +1,8 @@
 // Pacer (RFC 9002 section 7.7): a leaky bucket in virtual time. Credit
 // fills at the congestion controller's pacing rate up to a burst quantum
-// (default 10 datagrams; set it to a GSO train so trains are not broken
-// up) and each sent packet spends its size. Credit is kept in exact integer
+// and each sent packet spends its size. The quantum is 1 ms at the pacing
+// rate, between 10 datagrams and burst_packets (set that to a GSO train,
+// so fast paths get whole trains and slow ones never a 64 KB burst). Credit is kept in exact integer
 // byte-nanoseconds-per-second units, so rounding never accumulates: after
 // a million packets the schedule is still within a nanosecond of ideal.
 // Never reads a clock; one pacer per path. ACK-only packets should not be
@@ -17,6 +18,10 @@ namespace tquic::transport {
 class Pacer {
  public:
   static constexpr std::uint32_t kDefaultBurstPackets = 10;
+  // The burst quantum is what the rate gives in kBurstTimeNs, between
+  // kMinBurstPackets and burst_packets datagrams.
+  static constexpr std::uint64_t kBurstTimeNs = 1'000'000;
+  static constexpr std::uint32_t kMinBurstPackets = 10;
 
   explicit Pacer(std::uint64_t max_datagram_size = 1200,
                  std::uint32_t burst_packets = kDefaultBurstPackets);
@@ -40,6 +45,7 @@ class Pacer {
   std::int64_t credit_at(Timestamp now) const;  // scaled by 1e9
   void refill(Timestamp now);
   std::int64_t capacity() const;
+  void update_burst();
 
   std::uint64_t rate_ = 0;
   std::uint64_t max_datagram_size_;

@@ -153,10 +153,13 @@ Timestamp path_deadline(const ConnectionState& s) {
   return t;
 }
 
-void on_pmtu_probe_acked(ConnectionState&, PathState& path, std::uint64_t size) {
+void on_pmtu_probe_acked(ConnectionState& s, PathState& path, std::uint64_t size) {
   if (size > path.max_datagram_size) {
     path.max_datagram_size = static_cast<std::uint16_t>(size);
     path.cc->set_max_datagram_size(path.max_datagram_size);
+    // The ACK of the probe arrived just now (last_activity): the burst
+    // quantum is counted in datagrams of the new size from here on.
+    path.pacer.set_max_datagram_size(s.last_activity, path.max_datagram_size);
   }
   path.pmtu_probe_size = 0;
   path.pmtu_failures = 0;

@@ -52,11 +52,30 @@ TEST(Pacer, BurstIsCappedAfterIdle) {
   EXPECT_EQ(send_paced(pacer, later, 4), later);
   expect_within_1ns(pacer.next_send_time(later, kMds), later + 1ms);
   // A GSO train up to the quantum may go as one unit once the bucket refills.
+  // 1 ms at 1.2 MB/s is one datagram: the quantum is the floor of 10.
   pacer.set_burst_packets(later, 16);
-  EXPECT_EQ(pacer.burst_bytes(), 16 * kMds);
-  expect_within_1ns(pacer.next_send_time(later, 16 * kMds), later + 16ms);
+  EXPECT_EQ(pacer.burst_bytes(), 10 * kMds);
+  expect_within_1ns(pacer.next_send_time(later, 10 * kMds), later + 10ms);
   // Larger than the quantum: waits for a full bucket, not forever.
-  expect_within_1ns(pacer.next_send_time(later, 64 * kMds), later + 16ms);
+  expect_within_1ns(pacer.next_send_time(later, 64 * kMds), later + 10ms);
+}
+
+// The quantum is 1 ms at the pacing rate, between 10 datagrams and the
+// train size: whole GSO trains on a fast path, never more than 10
+// datagrams at once on a slow one.
+TEST(Pacer, BurstQuantumFollowsTheRate) {
+  Pacer pacer(kMds, 44);
+  pacer.set_rate(at(0ms), 1'000'000);  // 1 ms = 1000 B
+  EXPECT_EQ(pacer.burst_bytes(), 10 * kMds);
+  pacer.set_rate(at(0ms), 30 * kMds * 1000);  // 1 ms = 30 datagrams
+  EXPECT_EQ(pacer.burst_bytes(), 30 * kMds);
+  pacer.set_rate(at(0ms), 1'000'000'000);  // 1 ms = 1 MB
+  EXPECT_EQ(pacer.burst_bytes(), 44 * kMds);
+  pacer.set_rate(at(0ms), 0);  // unpaced
+  EXPECT_EQ(pacer.burst_bytes(), 44 * kMds);
+  Pacer small(kMds, 4);  // a train smaller than the floor caps it
+  small.set_rate(at(0ms), 1'000'000);
+  EXPECT_EQ(small.burst_bytes(), 4 * kMds);
 }
 
 // Exact integer credit: after 200000 datagrams at an awkward rate the
