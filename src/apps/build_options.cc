@@ -61,7 +61,7 @@ bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& er
   out.cert_file = raw.cert;
   out.key_file = raw.key;
   out.retry = raw.retry;
-  return true;
+  return parse_quic_versions("--versions", raw.versions, out.versions, error);
 }
 
 bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error) {

@@ -83,6 +83,8 @@ void define(CLI::App& app, Parsers& p) {
   s.add_option("--cert", p.serve.cert, "PEM certificate chain (default: a generated self-signed one)");
   s.add_option("--key", p.serve.key, "PEM private key of --cert");
   s.add_flag("--retry", p.serve.retry, "validate every client address with a Retry first");
+  s.add_option("--versions", p.serve.versions, "QUIC versions accepted, most preferred first: v1,v2 or v2,v1")
+      ->capture_default_str();
   s.add_option("--config", p.serve.config, "TOML file with any of these options (command line wins)");
   p.serve.common.alpn = "hq-interop,h3";  // a server offers every protocol it speaks
   add_common(s, p.serve.common);
@@ -123,13 +125,14 @@ bool apply_config(CLI::App& cmd, RawServe& raw, std::string& error) {
       {"listen", &raw.listen},       {"root", &raw.root},     {"cert", &raw.cert},
       {"key", &raw.key},             {"alpn", &raw.common.alpn}, {"qlog", &raw.common.qlog},
       {"keylog", &raw.common.keylog}, {"cc", &raw.common.cc},  {"engine", &raw.common.engine},
-      {"ciphers", &raw.common.ciphers}, {"max-datagram-size", &raw.common.max_datagram_size}};
+      {"ciphers", &raw.common.ciphers}, {"max-datagram-size", &raw.common.max_datagram_size},
+      {"versions", &raw.versions}};
   for (const ConfigEntry& e : entries) {
     const std::string where = "--config '" + raw.config + "': line " + std::to_string(e.line) + ": ";
     const auto it = text.find(e.key);
     if (e.key != "retry" && it == text.end()) {
       error = where + "unknown key '" + e.key +
-              "'; use listen, root, cert, key, alpn, retry, qlog, keylog, cc, engine, ciphers or max-datagram-size";
+              "'; use listen, root, cert, key, alpn, retry, versions, qlog, keylog, cc, engine, ciphers or max-datagram-size";
       return false;
     }
     const bool on_cli = cmd.count("--" + e.key) > 0;

@@ -38,6 +38,9 @@ struct ServeOptions {
   std::string cert_file;      // empty (with key_file): ephemeral self-signed certificate
   std::string key_file;
   bool retry = false;         // validate every client address with Retry first
+  // Accepted QUIC versions, most preferred first: the order in which a
+  // compatible version is chosen (RFC 9368 §2.3) and Version Negotiation lists.
+  std::vector<std::uint32_t> versions = {wire::kQuicVersion1, wire::kQuicVersion2};
 };
 
 struct GetOptions {

@@ -24,6 +24,7 @@ struct RawServe {
   std::string cert;
   std::string key;
   bool retry = false;
+  std::string versions = "v1,v2";
   std::string config;
 };
 

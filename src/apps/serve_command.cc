@@ -63,6 +63,7 @@ int run_serve(const ServeOptions& o) {
   endpoint::EndpointConfig cfg;
   if (!make_endpoint_config(o.common, cfg, err)) return setup_failure("serve", err);
   cfg.require_retry = o.retry;
+  cfg.versions = o.versions;
   cfg.connection.qlog = qlog.get();
   runtime::NodeOptions no;
   no.local = o.listen;

@@ -7,6 +7,7 @@
 //   key = "/etc/tquic/key.pem"
 //   alpn = ["hq-interop"]        # or "hq-interop"
 //   retry = true
+//   versions = ["v2", "v1"]      # or "v2,v1": most preferred first
 //   qlog = "/var/log/tquic"
 //   keylog = "/tmp/keys.log"
 //   cc = "bbr3"

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -108,6 +109,26 @@ bool parse_quic_version(std::string_view option, std::string_view text, std::uin
   else {
     error = with_option(option, "unknown QUIC version " + quote_value(text) + "; use v1 (RFC 9000) or v2 (RFC 9369)");
     return false;
+  }
+  return true;
+}
+
+// Versions in preference order, no repeats: "v2,v1" prefers QUIC v2 and
+// still accepts v1 (RFC 9368 §2.3: the server picks by its own order).
+bool parse_quic_versions(std::string_view option, std::string_view text, std::vector<std::uint32_t>& out,
+                         std::string& error) {
+  out.clear();
+  for (std::string_view p : split_commas(text)) {
+    std::uint32_t v = 0;
+    if (!parse_quic_version(option, p, v, error)) {
+      error += " (a comma-separated list such as v2,v1)";
+      return false;
+    }
+    if (std::find(out.begin(), out.end(), v) != out.end()) {
+      error = with_option(option, "version " + quote_value(p) + " is listed twice; list each of v1, v2 once");
+      return false;
+    }
+    out.push_back(v);
   }
   return true;
 }

@@ -26,6 +26,9 @@ bool parse_ciphers(std::string_view option, std::string_view text, std::string& 
                    std::vector<std::uint16_t>& suites, std::string& error);
 // "v1" or "v2" (RFC 9000, RFC 9369).
 bool parse_quic_version(std::string_view option, std::string_view text, std::uint32_t& out, std::string& error);
+// "v2,v1": accepted versions, most preferred first, each once.
+bool parse_quic_versions(std::string_view option, std::string_view text, std::vector<std::uint32_t>& out,
+                         std::string& error);
 // "hq-interop" or a comma-separated list, each 1 to 255 printable bytes.
 bool parse_alpn_list(std::string_view option, std::string_view text, std::vector<std::string>& out,
                      std::string& error);

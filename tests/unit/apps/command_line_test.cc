@@ -104,6 +104,7 @@ TEST(CommandLine, ServeConfigFileFillsWhatTheCommandLineLeavesOut) {
   EXPECT_EQ(p.cmd.serve.listen.port, 9000);
   EXPECT_EQ(p.cmd.serve.root, d.path);
   EXPECT_TRUE(p.cmd.serve.retry);
+  EXPECT_EQ(p.cmd.serve.versions, (std::vector<std::uint32_t>{0x00000001, 0x6b3343cf})) << "the default order";
   EXPECT_EQ(p.cmd.serve.common.cc, transport::CongestionControlAlgorithm::new_reno) << "the command line wins";
 
   expect_error(parse({"serve", "--config", d.file("a.toml", "listen = \"127.0.0.1:1\"\nport = 4\n")}),
@@ -112,6 +113,25 @@ TEST(CommandLine, ServeConfigFileFillsWhatTheCommandLineLeavesOut) {
   expect_error(parse({"serve", "--config", d.file("c.toml", "listen = \n")}), "tquic serve: --config '", "line 1: ");
   expect_error(parse({"serve", "--config", d.sub("missing.toml")}), "tquic serve: --config '", "pass a readable TOML file");
   expect_error(parse({"serve", "--config", d.file("e.toml", "[section]\nx = 1\n")}), "tquic serve: --config '", "line 1: 'section' must be");
+}
+
+TEST(CommandLine, ServeVersionPreferenceFromTheCommandLineOrTheConfigFile) {
+  TempDir d;
+  auto p = parse({"serve", "--listen", "127.0.0.1:4433", "--root", d.path, "--versions", "v2,v1"});
+  ASSERT_EQ(p.outcome, ParseOutcome::run) << p.message;
+  EXPECT_EQ(p.cmd.serve.versions, (std::vector<std::uint32_t>{0x6b3343cf, 0x00000001}));
+  const std::string cfg = d.file("v.toml", "listen = \"127.0.0.1:9000\"\nroot = \"" + d.path + "\"\nversions = [\"v2\"]\n");
+  p = parse({"serve", "--config", cfg});
+  ASSERT_EQ(p.outcome, ParseOutcome::run) << p.message;
+  EXPECT_EQ(p.cmd.serve.versions, (std::vector<std::uint32_t>{0x6b3343cf}));
+  p = parse({"serve", "--config", cfg, "--versions", "v1"});
+  ASSERT_EQ(p.outcome, ParseOutcome::run) << p.message;
+  EXPECT_EQ(p.cmd.serve.versions, (std::vector<std::uint32_t>{0x00000001})) << "the command line wins";
+  expect_error(parse({"serve", "--listen", "127.0.0.1:4433", "--root", d.path, "--versions", "v2,quic"}),
+               "tquic serve: --versions: unknown QUIC version 'quic'", "such as v2,v1)");
+  expect_error(parse({"serve", "--config", d.file("w.toml", "versions = [\"v1\", \"v1\"]\n"), "--listen", "127.0.0.1:1",
+                      "--root", d.path}),
+               "tquic serve: --versions: version 'v1' is listed twice", "v1, v2 once");
 }
 
 TEST(CommandLine, DemoDefaultsAndErrors) {

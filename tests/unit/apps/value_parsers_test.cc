@@ -41,6 +41,23 @@ TEST(ValueParsers, AlpnList) {
   EXPECT_EQ(err.find('\n'), std::string::npos);
 }
 
+TEST(ValueParsers, QuicVersionListKeepsPreferenceOrder) {
+  std::vector<std::uint32_t> out;
+  std::string err;
+  ASSERT_TRUE(parse_quic_versions("--versions", "v2,v1", out, err)) << err;
+  EXPECT_EQ(out, (std::vector<std::uint32_t>{0x6b3343cf, 0x00000001}));
+  ASSERT_TRUE(parse_quic_versions("--versions", "V1", out, err)) << err;
+  EXPECT_EQ(out, (std::vector<std::uint32_t>{0x00000001}));
+  EXPECT_FALSE(parse_quic_versions("--versions", "v2,v2", out, err));
+  EXPECT_EQ(err, "--versions: version 'v2' is listed twice; list each of v1, v2 once");
+  for (const char* bad : {"", "v1,", "v3", "v1 v2", "draft-29"}) {
+    EXPECT_FALSE(parse_quic_versions("--versions", bad, out, err)) << bad;
+    EXPECT_EQ(err.rfind("--versions: unknown QUIC version '", 0), 0u) << err;
+    EXPECT_NE(err.find("such as v2,v1"), std::string::npos) << err;
+    EXPECT_EQ(err.find('\n'), std::string::npos) << err;
+  }
+}
+
 TEST(ValueParsers, ShownValuesStayOnOneLine) {
   EXPECT_EQ(quote_value("a\nb"), "'a?b'");
   EXPECT_EQ(quote_value(std::string(100, 'x')), "'" + std::string(80, 'x') + "...'");
