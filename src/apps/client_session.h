@@ -29,6 +29,9 @@ class ResponseSink {
 struct ClientRequests {
   std::string authority;           // host:port
   std::vector<std::string> paths;  // request targets, each starting with '/'
+  // What the application protocol remembered with the ticket this
+  // connection resumes (SessionState::h3_settings for HTTP/3); empty: none.
+  std::vector<std::uint8_t> remembered_settings;
 };
 
 class ClientSession {
@@ -39,6 +42,11 @@ class ClientSession {
   // Sends the requests not sent yet (before the handshake: as 0-RTT) and
   // continues what waits for credit; call after each batch of events.
   virtual void poll(transport::Connection& conn, Timestamp now) = 0;
+  // What to keep with this connection's ticket for requests in 0-RTT on
+  // the next one (HTTP/3: the server's SETTINGS payload); empty: nothing.
+  virtual std::vector<std::uint8_t> settings_to_remember() const { return {}; }
+  // The server announced it is shutting down (HTTP/3 GOAWAY, RFC 9114 §5.2).
+  virtual bool goaway_received() const { return false; }
 };
 
 }  // namespace tquic::apps

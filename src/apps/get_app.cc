@@ -22,6 +22,7 @@ bool GetApp::make_session(std::string_view alpn) {
   ClientRequests requests;
   requests.authority = plan_.urls.empty() ? "" : plan_.urls.front().authority();
   for (const Url& u : plan_.urls) requests.paths.push_back(u.path);
+  requests.remembered_settings = plan_.resume.h3_settings;
   session_proto_ = p->make_client(*this, requests);
   return true;
 }
@@ -62,7 +63,11 @@ void GetApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHan
   switch (e.type) {
     case ConnectionEventType::handshake_completed:
       handshake_done_ = true;
-      if (!make_session(conn->alpn())) {
+      if (session_proto_ && conn->alpn() != plan_.alpn) {  // 0-RTT requests went in another protocol
+        conn->close(0, "ALPN differs from the one of the 0-RTT requests", now);
+        connection_error_ = "the server chose ALPN '" + std::string(conn->alpn()) + "', not '" + plan_.alpn +
+                            "' in which the 0-RTT requests were sent; resume with --alpn " + std::string(conn->alpn());
+      } else if (!make_session(conn->alpn())) {
         conn->close(0, "no session for the negotiated ALPN", now);
         connection_error_ = "the server chose ALPN '" + std::string(conn->alpn()) + "', which this build cannot speak";
       }
@@ -103,6 +108,9 @@ void GetApp::remember_session(const transport::Connection& conn) {
     session_.params = conn.session_params();
     session_.cipher_suite = conn.cipher_suite();
     session_.version = conn.version();
+    // The settings of the connection that issued the ticket (RFC 9114
+    // §7.2.4.2); until they arrive, none (the defaults) go with it.
+    session_.h3_settings = session_proto_ ? session_proto_->settings_to_remember() : std::vector<std::uint8_t>{};
   }
   if (!conn.new_token().empty()) session_.token = conn.new_token();
 }
@@ -119,7 +127,8 @@ void GetApp::capture(const transport::Connection& conn) {
 void GetApp::on_closed(transport::Connection& conn, Timestamp now) {
   capture(conn);
   if (ended_ == Timestamp{}) ended_ = now;
-  if (!closing_) {
+  // A server may close first once every response is in (after GOAWAY): no failure then.
+  if (!closing_ && finished_count_ < downloads_.size()) {
     const std::string why = describe_close(conn.close_info());
     if (connection_error_.empty())
       connection_error_ = handshake_done_ ? "connection lost: " + why : "cannot connect to " +
@@ -251,6 +260,8 @@ TransferSummary GetApp::summary(io::EngineKind engine, transport::CongestionCont
   s.early_data_sent = early_requests_;
   s.early_data_accepted = early_data_;
   s.note = migration_note_;
+  if (session_proto_ && session_proto_->goaway_received())  // requests it did not process failed on their own
+    s.note += std::string(s.note.empty() ? "" : "; ") + "server sent GOAWAY";
   if (plan_.key_update && !key_update_done_) s.note += std::string(s.note.empty() ? "" : "; ") + "key update not initiated";
   return s;
 }

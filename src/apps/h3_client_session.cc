@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "h3/h3_error.h"
+#include "h3/settings.h"
 
 namespace tquic::apps {
 namespace {
@@ -23,7 +24,20 @@ h3::FetchOptions fetch_options(const ClientRequests& r) {
 }  // namespace
 
 H3ClientSession::H3ClientSession(apps::ResponseSink& sink, const ClientRequests& requests)
-    : sink_(sink), status_(requests.paths.size(), 0), app_(fetch_requests(requests), *this, fetch_options(requests)) {}
+    : sink_(sink), status_(requests.paths.size(), 0), app_(fetch_requests(requests), *this, fetch_options(requests)) {
+  if (requests.remembered_settings.empty()) return;
+  // A file another build wrote may not parse: the defaults then apply.
+  if (auto s = h3::parse_settings_payload(requests.remembered_settings)) app_.session().remember_peer_settings(*s);
+}
+
+std::vector<std::uint8_t> H3ClientSession::settings_to_remember() const {
+  const h3::Session& s = app_.session();
+  if (!s.peer_settings_received()) return {};
+  std::uint8_t buf[64];
+  ByteWriter w(buf);
+  if (!h3::write_settings_payload(w, s.peer_settings())) return {};
+  return std::vector<std::uint8_t>(w.data().begin(), w.data().end());
+}
 
 void H3ClientSession::on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) {
   app_.on_connection_event(conn, event, now);

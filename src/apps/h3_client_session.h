@@ -1,6 +1,8 @@
 // HTTP/3 client session for `tquic get --alpn h3`: the h3 module's FetchApp
 // behind the ClientSession interface. A response counts as a file only
 // with a 2xx status; any other status, or a reset, fails that request.
+// Resumed with --0rtt, the requests leave as 0-RTT under the server
+// SETTINGS remembered with the ticket (ClientRequests::remembered_settings).
 #pragma once
 
 #include <vector>
@@ -16,6 +18,8 @@ class H3ClientSession final : public ClientSession, private h3::ResponseSink {
 
   void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) override;
   void poll(transport::Connection& conn, Timestamp now) override;
+  std::vector<std::uint8_t> settings_to_remember() const override;
+  bool goaway_received() const override { return app_.session().peer_goaway_id().has_value(); }
 
  private:
   // h3::ResponseSink

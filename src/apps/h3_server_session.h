@@ -16,6 +16,7 @@ class H3ServerSession final : public ServerSession {
   void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) override;
   void poll(transport::Connection& conn, Timestamp now) override;
   std::size_t active_responses() const override { return app_.responder().active_transfers(); }
+  void shutdown(transport::Connection& conn, Timestamp now) override { app_.shutdown(conn, now); }
 
  private:
   void sync_counters();

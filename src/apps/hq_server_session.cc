@@ -129,4 +129,15 @@ std::size_t HqServerSession::active_responses() const {
   return n;
 }
 
+void HqServerSession::shutdown(transport::Connection& conn, Timestamp now) {
+  shutting_down_ = true;
+  poll(conn, now);
+}
+
+void HqServerSession::poll(transport::Connection& conn, Timestamp now) {
+  if (!shutting_down_ || close_sent_ || active_responses() > 0 || conn.stats().bytes_in_flight > 0) return;
+  close_sent_ = true;
+  conn.close(0, "server shutting down", now);
+}
+
 }  // namespace tquic::apps

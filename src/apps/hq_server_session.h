@@ -28,6 +28,10 @@ class HqServerSession final : public ServerSession {
 
   void on_event(transport::Connection& conn, const transport::ConnectionEvent& event, Timestamp now) override;
   std::size_t active_responses() const override;
+  // hq-interop has no GOAWAY: the connection closes (NO_ERROR) once every
+  // response is sent and acknowledged.
+  void shutdown(transport::Connection& conn, Timestamp now) override;
+  void poll(transport::Connection& conn, Timestamp now) override;
 
  private:
   // One request stream, from its first byte until both directions ended.
@@ -52,6 +56,8 @@ class HqServerSession final : public ServerSession {
   // Client bidirectional streams below this were seen already: an unknown
   // one is finished and forgotten, never a new request.
   transport::StreamId next_new_stream_ = 0;
+  bool shutting_down_ = false;
+  bool close_sent_ = false;
 };
 
 }  // namespace tquic::apps

@@ -1,13 +1,16 @@
 // tquic serve: files under --root over hq-interop and HTTP/3 until SIGINT/SIGTERM.
+#include <csignal>
 #include <cstdio>
 
 #include "apps/command_support.h"
 #include "apps/commands.h"
 #include "apps/endpoint_setup.h"
 #include "apps/server_app.h"
+#include "apps/summary.h"
 #include "apps/tls_setup.h"
 #include "io/address_text.h"
 #include "io/posix_file_source.h"
+#include "runtime/clock.h"
 #include "runtime/event_loop.h"
 #include "runtime/stop_signal.h"
 
@@ -37,6 +40,22 @@ void print_banner(const ServeOptions& o, const runtime::UdpNode& node, const Ser
   std::printf("tquic serve: %s certificate, SPKI sha256 %s (Chromium: --ignore-certificate-errors-spki-list=%s)\n",
               tls.self_signed ? "self-signed" : "configured", tls.spki_sha256.c_str(), tls.spki_sha256.c_str());
   std::fflush(stdout);
+}
+
+// SIGINT/SIGTERM: GOAWAY (hq-interop: no new work) on every connection, then
+// up to kDrainLimit for the responses in flight; a second signal ends the
+// wait at once.
+constexpr Duration kDrainLimit = 10s;
+
+runtime::LoopExit drain(runtime::EventLoop& loop, runtime::UdpNode& node, ServerApp& app) {
+  const std::size_t n = app.shutdown(node, runtime::monotonic_now());
+  std::printf("tquic serve: stopping: %zu connection%s winding down (HTTP/3 GOAWAY), waiting up to %s\n", n,
+              n == 1 ? "" : "s", format_seconds(kDrainLimit).c_str());
+  std::fflush(stdout);
+  runtime::clear_stop_request();
+  runtime::LoopOptions lo;
+  lo.time_limit = kDrainLimit;
+  return loop.run([&] { return app.drained(); }, lo);
 }
 
 }  // namespace
@@ -76,14 +95,16 @@ int run_serve(const ServeOptions& o) {
   print_banner(o, *node, tls);
   runtime::EventLoop loop;
   loop.add(*node, app);
-  const runtime::LoopExit exit = loop.run(nullptr);
+  runtime::LoopExit exit = loop.run(nullptr);
+  if (exit == runtime::LoopExit::stopped) exit = drain(loop, *node, app);
   app.count_open_connections(*node);
   std::printf("%s\n", format_server_summary(app.counters(), app.totals(), node->endpoint().stats().retries_sent).c_str());
   if (exit == runtime::LoopExit::io_error) {
     std::fprintf(stderr, "tquic serve: I/O failure: %s\n", loop.error().c_str());
     return kExitFailed;
   }
-  return kExitOk;
+  // Ctrl-C reports 130 as a shell would; SIGTERM (a service manager's stop) is a normal end.
+  return runtime::stop_signal_number() == SIGINT ? kExitInterrupted : kExitOk;
 }
 
 }  // namespace tquic::apps

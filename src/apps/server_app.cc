@@ -13,9 +13,27 @@ ServerApp::Entry& ServerApp::entry_for(endpoint::ConnectionHandle handle) {
   return e;
 }
 
-void ServerApp::on_accepted(runtime::UdpNode&, endpoint::ConnectionHandle handle, bool, Timestamp) {
+void ServerApp::on_accepted(runtime::UdpNode& node, endpoint::ConnectionHandle handle, bool, Timestamp now) {
   entry_for(handle);
   ++totals_.connections;
+  if (!shutting_down_) return;
+  if (transport::Connection* conn = node.endpoint().connection(handle)) conn->close(0, "server shutting down", now);
+}
+
+std::size_t ServerApp::shutdown(runtime::UdpNode& node, Timestamp now) {
+  shutting_down_ = true;
+  std::size_t n = 0;
+  for (auto& [index, entry] : sessions_) {
+    transport::Connection* conn = node.endpoint().connection(endpoint::ConnectionHandle{index, entry.generation});
+    if (!conn) continue;
+    if (!entry.session) {
+      conn->close(0, "server shutting down", now);
+      continue;
+    }
+    entry.session->shutdown(*conn, now);
+    ++n;
+  }
+  return n;
 }
 
 void ServerApp::on_connection_event(runtime::UdpNode& node, endpoint::ConnectionHandle handle,
@@ -40,6 +58,10 @@ void ServerApp::on_connection_event(runtime::UdpNode& node, endpoint::Connection
 }
 
 void ServerApp::on_turn(runtime::UdpNode& node, Timestamp now) {
+  if (shutting_down_) {  // a session closes once its data is acknowledged, which raises no event
+    touched_.clear();
+    for (const auto& [index, entry] : sessions_) touched_.push_back(endpoint::ConnectionHandle{index, entry.generation});
+  }
   for (const endpoint::ConnectionHandle h : touched_) {
     auto it = sessions_.find(h.index);
     if (it == sessions_.end() || it->second.generation != h.generation || !it->second.session) continue;

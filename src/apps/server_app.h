@@ -38,6 +38,13 @@ class ServerApp final : public runtime::Application {
   void on_removed(runtime::UdpNode& node, endpoint::ConnectionHandle handle, Timestamp now) override;
   void on_turn(runtime::UdpNode& node, Timestamp now) override;
 
+  // Graceful stop: every session winds down (ServerSession::shutdown), a
+  // connection still in its handshake or accepted from now on is closed.
+  // Returns how many sessions were asked to wind down.
+  std::size_t shutdown(runtime::UdpNode& node, Timestamp now);
+  // After shutdown(): every connection is gone.
+  bool drained() const { return sessions_.empty(); }
+
   // At shutdown: adds the packet counts of connections still open to totals().
   void count_open_connections(runtime::UdpNode& node);
 
@@ -61,6 +68,7 @@ class ServerApp final : public runtime::Application {
   ServerTotals totals_;
   std::unordered_map<std::uint32_t, Entry> sessions_;  // by handle index
   std::optional<transport::ConnectionStats> last_removed_stats_;
+  bool shutting_down_ = false;
 };
 
 // "tquic serve: 12 connections (3 resumed, 1 with 0-RTT), 40 requests: 38 files

@@ -37,6 +37,10 @@ class ServerSession {
   virtual void poll(transport::Connection& conn, Timestamp now) { (void)conn, (void)now; }
   // Responses still being sent.
   virtual std::size_t active_responses() const = 0;
+  // Graceful stop (serve got SIGINT/SIGTERM): accept no new requests, finish
+  // those in progress, then close the connection (HTTP/3: GOAWAY, RFC 9114
+  // §5.2). Later poll() calls carry it out.
+  virtual void shutdown(transport::Connection& conn, Timestamp now) = 0;
 };
 
 }  // namespace tquic::apps

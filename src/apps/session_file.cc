@@ -61,6 +61,7 @@ std::string encode_session(const SessionState& s) {
   if (!s.ticket.empty()) out += "ticket " + to_hex(s.ticket) + "\n";
   if (!s.params.empty()) out += "params " + to_hex(s.params) + "\n";
   if (!s.token.empty()) out += "token " + to_hex(s.token) + "\n";
+  if (!s.h3_settings.empty()) out += "h3settings " + to_hex(s.h3_settings) + "\n";
   return out;
 }
 
@@ -89,9 +90,10 @@ bool decode_session(const std::string& text, SessionState& out, std::string& err
     } else if (key == "ticket") ok = from_hex(value, out.ticket);
     else if (key == "params") ok = from_hex(value, out.params);
     else if (key == "token") ok = from_hex(value, out.token);
+    else if (key == "h3settings") ok = from_hex(value, out.h3_settings);
     else if (!key.empty()) ok = false;
     if (!ok) {
-      error = "line " + std::to_string(n) + " is not 'server|cipher|version|ticket|params|token <value>' with a hex value";
+      error = "line " + std::to_string(n) + " is not 'server|cipher|version|ticket|params|token|h3settings <value>' with a hex value";
       return false;
     }
   }

@@ -9,6 +9,11 @@
 //   ticket <hex>
 //   params <hex>
 //   token <hex>
+//   h3settings <hex>
+//
+// h3settings is the payload of the server's HTTP/3 SETTINGS frame on the
+// connection that issued the ticket: a client sending requests as 0-RTT
+// complies with them (RFC 9114 §7.2.4.2). Absent: the defaults apply.
 //
 // A state saved for another server is not used, nor a ticket whose cipher
 // suite the client no longer offers (RFC 8446 §4.2.11: a PSK is offered
@@ -30,6 +35,7 @@ struct SessionState {
   std::vector<std::uint8_t> ticket;
   std::vector<std::uint8_t> params;
   std::vector<std::uint8_t> token;
+  std::vector<std::uint8_t> h3_settings;  // SETTINGS payload (empty: none received, or not h3)
 
   bool empty() const { return ticket.empty() && token.empty(); }
 };

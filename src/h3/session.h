@@ -11,9 +11,9 @@
 //   while (session.poll_event(hev)) handle(hev);
 //
 // What the session does on its own:
-//  - once the connection is established, opens the control stream and the
-//    QPACK encoder and decoder streams and sends SETTINGS (§6.2, RFC 9204
-//    §4.2);
+//  - once the connection is established (a client: as soon as it has 0-RTT
+//    keys, RFC 9001 §4.6.1), opens the control stream and the QPACK encoder
+//    and decoder streams and sends SETTINGS (§6.2, RFC 9204 §4.2);
 //  - reads the peer's unidirectional streams: control (SETTINGS, GOAWAY,
 //    MAX_PUSH_ID; ordering rules in control_stream.h), QPACK encoder stream
 //    into our decoder, QPACK decoder stream into our encoder; unknown and
@@ -118,6 +118,15 @@ class Session {
   bool poll_event(SessionEvent& out);
 
   // ---- client -------------------------------------------------------------
+  // 0-RTT (§7.2.4.2): the server's SETTINGS from the connection whose ticket
+  // this one resumes; call before the first poll(). Until the server's own
+  // SETTINGS arrive the session complies with these (without them, with the
+  // defaults) when it starts early, i.e. when the connection has 0-RTT keys
+  // (Connection::early_data_available()): SETTINGS and requests then leave
+  // as 0-RTT. If the server accepted 0-RTT, SETTINGS that are not
+  // settings_compatible() with these are H3_SETTINGS_ERROR. Our encoder
+  // uses no dynamic table before the server's SETTINGS arrive.
+  void remember_peer_settings(const Settings& s);
   // Opens a request stream and sends the header section (and FIN if
   // `end_stream`). Errors: blocked (not started yet, or the peer's stream
   // limit: retry after the next event), local (invalid request, after
@@ -186,7 +195,11 @@ class Session {
   wire::Role role() const { return role_; }
   bool started() const { return control_id_.has_value() && encoder_id_.has_value() && decoder_id_.has_value(); }
   bool peer_settings_received() const { return control_rx_.settings_received(); }
-  const Settings& peer_settings() const { return control_rx_.peer_settings(); }
+  // The server's SETTINGS once they arrived; before that the remembered
+  // ones (client, 0-RTT) or the defaults.
+  const Settings& peer_settings() const {
+    return control_rx_.settings_received() ? control_rx_.peer_settings() : remembered_settings_;
+  }
   const Settings& local_settings() const { return local_settings_; }
   std::optional<std::uint64_t> peer_goaway_id() const { return control_rx_.last_goaway_id(); }
   std::optional<std::uint64_t> goaway_sent_id() const { return goaway_sent_; }
@@ -294,6 +307,8 @@ class Session {
   PeerUniStreams peer_uni_;
   std::vector<PeerUniStream> uni_streams_;
   ControlStreamReceiver control_rx_;
+  Settings remembered_settings_{};  // client: in force until the server's SETTINGS arrive
+  bool settings_remembered_ = false;
   InstructionStreamReader encoder_stream_in_;  // peer's encoder stream -> decoder_
   InstructionStreamReader decoder_stream_in_;  // peer's decoder stream -> encoder_
   std::optional<transport::StreamId> peer_control_id_, peer_encoder_id_, peer_decoder_id_;

@@ -43,7 +43,7 @@ Status Session::write_settings(Call& c) {
 // first frame; the QPACK streams follow (RFC 9204 §4.2). A peer stream limit
 // below three (which §6.2 forbids) leaves the rest for a later call.
 void Session::ensure_started(Call& c) {
-  if (started() || closing_ || !c.conn.is_established()) return;
+  if (started() || closing_ || !(c.conn.is_established() || c.conn.early_data_available())) return;
   const bool had_control = control_id_.has_value();
   Status st = open_local_stream(c, control_id_, UniStreamType::control);
   if (st && !had_control) st = write_settings(c);
@@ -65,9 +65,18 @@ Status Session::write_decoder_stream(Call& c, ByteSpan bytes) {
   return decoder_out_.write(c.conn, *decoder_id_, bytes);
 }
 
+void Session::remember_peer_settings(const Settings& s) {
+  if (role_ != wire::Role::client) return;
+  remembered_settings_ = s;
+  settings_remembered_ = true;
+}
+
 // The peer's SETTINGS bound what our encoder may use (RFC 9204 §3.2.3, §2.1.2)
-// and what we may send (RFC 9114 §4.2.2, RFC 9297 §2.1.1).
-Status Session::apply_peer_settings(Call&, const Settings& s) {
+// and what we may send (RFC 9114 §4.2.2, RFC 9297 §2.1.1). After accepted
+// 0-RTT they may not take back what the remembered ones allowed (§7.2.4.2).
+Status Session::apply_peer_settings(Call& c, const Settings& s) {
+  if (settings_remembered_ && c.conn.early_data_accepted() && !settings_compatible(remembered_settings_, s))
+    return h3_error(H3Error::H3_SETTINGS_ERROR, "SETTINGS after accepted 0-RTT reduce the remembered ones");
   TQUIC_TRY(encoder_.on_peer_settings(s.qpack_max_table_capacity, s.qpack_blocked_streams));
   SessionEvent ev;
   ev.type = SessionEventType::settings;

@@ -64,15 +64,12 @@ std::size_t settings_payload_size(const Settings& s, const GreaseSetting* grease
   return payload_size(s, grease, ok);
 }
 
-bool write_settings_frame(ByteWriter& w, const Settings& s, const GreaseSetting* grease) {
-  bool ok = false;
-  const std::size_t length = payload_size(s, grease, ok);
-  if (!ok) return false;
-  const std::size_t header = frame_header_size(to_wire(FrameType::settings), length);
-  if (w.remaining() < header + length) return false;
+namespace {
+
+bool write_entries(ByteWriter& w, const Settings& s, const GreaseSetting* grease) {
   std::array<Entry, 5> entries{};
   const std::size_t n = non_default_entries(s, entries);
-  bool written = write_frame_header(w, to_wire(FrameType::settings), length);
+  bool written = true;
   for (std::size_t i = 0; i < n; ++i) {
     written = written && wire::write_varint(w, static_cast<std::uint64_t>(entries[i].id)) &&
               wire::write_varint(w, entries[i].value);
@@ -82,6 +79,35 @@ bool write_settings_frame(ByteWriter& w, const Settings& s, const GreaseSetting*
               wire::write_varint(w, grease->value);
   }
   return written;
+}
+
+}  // namespace
+
+bool write_settings_frame(ByteWriter& w, const Settings& s, const GreaseSetting* grease) {
+  bool ok = false;
+  const std::size_t length = payload_size(s, grease, ok);
+  if (!ok) return false;
+  const std::size_t header = frame_header_size(to_wire(FrameType::settings), length);
+  if (w.remaining() < header + length) return false;
+  return write_frame_header(w, to_wire(FrameType::settings), length) && write_entries(w, s, grease);
+}
+
+bool write_settings_payload(ByteWriter& w, const Settings& s) {
+  bool ok = false;
+  const std::size_t length = payload_size(s, nullptr, ok);
+  return ok && w.remaining() >= length && write_entries(w, s, nullptr);
+}
+
+// §7.2.4.2 and RFC 9204 §3.2.3: a limit may grow, never shrink; a
+// non-zero table capacity and an enabled extension must stay as they were.
+bool settings_compatible(const Settings& remembered, const Settings& current) {
+  if (remembered.qpack_max_table_capacity != 0 &&
+      current.qpack_max_table_capacity != remembered.qpack_max_table_capacity)
+    return false;
+  return current.max_field_section_size >= remembered.max_field_section_size &&
+         current.qpack_blocked_streams >= remembered.qpack_blocked_streams &&
+         (current.enable_connect_protocol || !remembered.enable_connect_protocol) &&
+         (current.h3_datagram || !remembered.h3_datagram);
 }
 
 namespace {

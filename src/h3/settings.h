@@ -61,6 +61,16 @@ std::size_t settings_payload_size(const Settings& s, const GreaseSetting* grease
 bool write_settings_frame(ByteWriter& w, const Settings& s,
                           const GreaseSetting* grease = nullptr);
 
+// Writes only the payload (no frame header, no grease): the form in which a
+// client keeps the server's settings with a session ticket.
+bool write_settings_payload(ByteWriter& w, const Settings& s);
+
+// RFC 9114 §7.2.4.2: a server that accepted 0-RTT must not send settings
+// that a client complying with the `remembered` ones could violate: no
+// smaller limit, no extension withdrawn, and (RFC 9204 §3.2.3) a non-zero
+// remembered QPACK table capacity unchanged.
+bool settings_compatible(const Settings& remembered, const Settings& current);
+
 // Parses a SETTINGS payload. Errors: H3_FRAME_ERROR (truncated identifier or
 // value), H3_SETTINGS_ERROR (HTTP/2 identifier, duplicate identifier, or an
 // ENABLE_CONNECT_PROTOCOL / H3_DATAGRAM value other than 0 or 1).

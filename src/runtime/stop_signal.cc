@@ -9,9 +9,12 @@ namespace tquic::runtime {
 namespace {
 
 std::atomic<int> g_stop{0};
+std::atomic<int> g_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
 
-void on_signal(int) {
+void on_signal(int sig) {
+  int none = 0;
+  g_signal.compare_exchange_strong(none, sig, std::memory_order_relaxed);
   if (g_stop.fetch_add(1, std::memory_order_relaxed) > 0) ::_exit(130);  // second signal: give up now
 }
 
@@ -27,6 +30,8 @@ void install_stop_signals() {
 }
 
 bool stop_requested() { return g_stop.load(std::memory_order_relaxed) > 0; }
+
+int stop_signal_number() { return g_signal.load(std::memory_order_relaxed); }
 
 void request_stop() { g_stop.store(1, std::memory_order_relaxed); }
 

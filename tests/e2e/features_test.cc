@@ -1,5 +1,11 @@
 // Protocol features end to end: resumption and 0-RTT across two runs, key
 // update, QUIC v2, ChaCha20, client migration, Retry.
+#include <signal.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
 #include "e2e_fixture.h"
 
 namespace tquic::e2e {
@@ -130,6 +136,59 @@ TEST(Features, RetryValidatesTheClientAddressFirst) {
   e.expect_intact(r, {"r"});
   const std::string served = e.server->stop();
   EXPECT_NE(served.find("1 Retry packets sent"), std::string::npos) << served;
+}
+
+TEST(Features, Http3RequestsOfAResumedRunGoAsZeroRtt) {
+  E2e e;
+  e.add_file("a", 20'000);
+  e.add_file("b", 300'000);
+  const std::string qlog = e.dir + "/qlog";
+  ASSERT_NO_FATAL_FAILURE(e.start({"--qlog", qlog}, {"--delay", "10ms"}));
+  const std::string session = e.dir + "/session";
+  const RunResult first = e.get({"a"}, {"--alpn", "h3", "--session", session});
+  ASSERT_EQ(first.status, 0) << first.out << first.err;
+  const RunResult second = e.get({"a", "b"}, {"--alpn", "h3", "--session", session, "--0rtt"});
+  ASSERT_EQ(second.status, 0) << second.out << second.err;
+  e.expect_intact(second, {"a", "b"});
+  EXPECT_NE(second.out.find("resumed, 0-RTT accepted"), std::string::npos) << second.out;
+  const std::string served = e.server->stop();
+  EXPECT_NE(served.find("2 connections (1 resumed, 1 with 0-RTT), 3 requests: 3 files sent"), std::string::npos)
+      << served;
+  // The server received the request streams (0 and 4, with their FIN) in 0-RTT packets.
+  std::size_t early_requests = 0;
+  for (const auto& f : std::filesystem::directory_iterator(qlog)) {
+    std::ifstream in(f.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"packet_type\":\"0RTT\"") == std::string::npos) continue;
+      for (const char* id : {"\"stream_id\":0,", "\"stream_id\":4,"})
+        early_requests += line.find(id) != std::string::npos;
+    }
+  }
+  EXPECT_GE(early_requests, 2u) << "no HTTP/3 request arrived in 0-RTT";
+}
+
+// SIGINT while a large HTTP/3 download is in flight: GOAWAY, the response
+// completes, the client says it saw GOAWAY, the server exits 130 in time.
+TEST(Features, Http3GoawayOnSigintLetsTheDownloadInFlightFinish) {
+  E2e e;
+  e.add_file("big", 8'000'000);
+  ASSERT_NO_FATAL_FAILURE(e.start({}, {"--delay", "5ms", "--rate", "40mbit"}));  // about 2 s of transfer
+  Process get({tquic_binary(), "get", "--insecure", "--alpn", "h3", "--output", e.out, e.url("big")});
+  std::this_thread::sleep_for(600ms);
+  ASSERT_EQ(::kill(e.server->process().pid(), SIGINT), 0);
+  const auto signalled = std::chrono::steady_clock::now();
+  const int served_status = e.server->process().wait(20s);
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  const std::string served = e.server->process().out() + e.server->process().err();
+  e.server.reset();  // already ended: its status is checked here, not by E2e
+  const int get_status = get.wait(30s);
+  EXPECT_EQ(served_status, 130) << served;
+  EXPECT_LT(took, 12s) << "the drain is bounded by 10 s";
+  EXPECT_NE(served.find("stopping: 1 connection winding down"), std::string::npos) << served;
+  EXPECT_NE(served.find("1 request: 1 files sent"), std::string::npos) << served;
+  ASSERT_EQ(get_status, 0) << get.out() << get.err();
+  EXPECT_EQ(sha256_file(e.out + "/big"), e.sha.at("big"));
+  EXPECT_NE(get.out().find("server sent GOAWAY"), std::string::npos) << get.out();
 }
 
 }  // namespace

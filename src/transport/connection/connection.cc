@@ -50,6 +50,9 @@ std::uint32_t Connection::version() const { return static_cast<std::uint32_t>(s_
 std::string_view Connection::alpn() const { return s_->tls ? s_->tls->alpn() : std::string_view{}; }
 bool Connection::is_resumed() const { return s_->tls && s_->tls->is_resumed(); }
 bool Connection::early_data_accepted() const { return s_->tls && s_->tls->early_data_accepted(); }
+bool Connection::early_data_available() const {
+  return s_->role == wire::Role::client && s_->phase == ConnPhase::handshake && s_->zero_rtt_tx.ready();
+}
 std::uint16_t Connection::cipher_suite() const { return s_->tls ? s_->tls->cipher_suite() : 0; }
 const std::vector<std::uint8_t>& Connection::session_ticket() const { return s_->session_ticket; }
 const std::vector<std::uint8_t>& Connection::session_params() const { return s_->session_params; }

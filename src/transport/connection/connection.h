@@ -167,6 +167,11 @@ class Connection {
   std::string_view alpn() const;
   bool is_resumed() const;
   bool early_data_accepted() const;
+  // Client: 0-RTT keys are installed (a resumed session that allows early
+  // data), so stream data written now leaves in 0-RTT packets (RFC 9001
+  // §4.6.1). False once the handshake completes and 1-RTT keys take over;
+  // if the server then rejected 0-RTT, that data is sent again in 1-RTT.
+  bool early_data_available() const;
   // The negotiated TLS cipher suite id (crypto::kTlsAes128GcmSha256, ...);
   // 0 before the handshake chose one.
   std::uint16_t cipher_suite() const;

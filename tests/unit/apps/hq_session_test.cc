@@ -36,7 +36,7 @@ struct Exchange {
   std::size_t client_seen = 0, server_seen = 0;
 
   Exchange(FileSource& files, std::vector<std::string> paths)
-      : client(std::make_unique<HqClientSession>(sink, ClientRequests{"h", std::move(paths)})),
+      : client(std::make_unique<HqClientSession>(sink, ClientRequests{"h", std::move(paths), {}})),
         server(std::make_unique<HqServerSession>(ServerContext{&files, &counters})) {}
 
   // Hands new events to the sessions and polls them (what ServerApp/GetApp do).

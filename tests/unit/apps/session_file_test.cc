@@ -18,6 +18,7 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   s.ticket = {1, 2, 0xff};
   s.params = {9};
   s.token = {0xab, 0xcd};
+  s.h3_settings = {0x06, 0x44, 0x00};
   std::string err;
   const std::string path = d.sub("session");
   ASSERT_TRUE(save_session(path, s, err)) << err;
@@ -32,7 +33,8 @@ TEST(SessionFile, RoundTripsAndIsPrivate) {
   EXPECT_EQ(back.version, 0x6b3343cfu);
   EXPECT_EQ(back.params, s.params);
   EXPECT_EQ(back.token, s.token);
-  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\ncipher 1303\nversion 6b3343cf\nticket 0102ff\nparams 09\ntoken abcd\n");
+  EXPECT_EQ(back.h3_settings, s.h3_settings);
+  EXPECT_EQ(encode_session(s), "tquic-session 1\nserver 127.0.0.1:4433\ncipher 1303\nversion 6b3343cf\nticket 0102ff\nparams 09\ntoken abcd\nh3settings 064400\n");
 }
 
 TEST(SessionFile, AbsentAndInvalid) {

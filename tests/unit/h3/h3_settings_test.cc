@@ -154,5 +154,50 @@ TEST(H3Settings, WriteIsAtomic) {
   }
 }
 
+TEST(H3Settings, RememberedSettingsCompatibility) {
+  Settings remembered;
+  remembered.max_field_section_size = 1000;
+  remembered.qpack_blocked_streams = 8;
+  remembered.h3_datagram = true;
+  Settings now = remembered;
+  EXPECT_TRUE(settings_compatible(remembered, now));
+  now.max_field_section_size = 2000;
+  now.qpack_blocked_streams = 9;
+  now.enable_connect_protocol = true;
+  now.qpack_max_table_capacity = 4096;  // remembered 0: may grow (RFC 9204 §3.2.3)
+  EXPECT_TRUE(settings_compatible(remembered, now)) << "limits may grow";
+  Settings smaller = remembered;
+  smaller.max_field_section_size = 999;
+  EXPECT_FALSE(settings_compatible(remembered, smaller));
+  smaller = remembered;
+  smaller.qpack_blocked_streams = 7;
+  EXPECT_FALSE(settings_compatible(remembered, smaller));
+  smaller = remembered;
+  smaller.h3_datagram = false;  // omitted = default: withdrawn
+  EXPECT_FALSE(settings_compatible(remembered, smaller));
+  remembered.qpack_max_table_capacity = 4096;
+  now = remembered;
+  now.qpack_max_table_capacity = 8192;
+  EXPECT_FALSE(settings_compatible(remembered, now)) << "a non-zero capacity must stay the same";
+  EXPECT_TRUE(settings_compatible(Settings{}, Settings{}));
+}
+
+TEST(H3Settings, PayloadRoundTripsWithoutTheFrameHeader) {
+  Settings s;
+  s.max_field_section_size = 65536;
+  s.qpack_max_table_capacity = 4096;
+  s.h3_datagram = true;
+  std::uint8_t buf[64];
+  ByteWriter w(buf);
+  ASSERT_TRUE(write_settings_payload(w, s));
+  EXPECT_EQ(w.data().size(), settings_payload_size(s));
+  auto back = parse_settings_payload(w.data());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, s);
+  std::uint8_t tiny[2];
+  ByteWriter t(tiny);
+  EXPECT_FALSE(write_settings_payload(t, s));
+}
+
 }  // namespace
 }  // namespace tquic::h3
