@@ -44,7 +44,7 @@ const std::string& relay_binary() {
   return p;
 }
 
-Process::Process(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+Process::Process(const std::vector<std::string>& args, const std::vector<std::string>& env, bool own_group) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return;
   posix_spawn_file_actions_t fa;
@@ -59,7 +59,15 @@ Process::Process(const std::vector<std::string>& args, const std::vector<std::st
   for (const auto& e : envs) envp.push_back(const_cast<char*>(e.c_str()));
   argv.push_back(nullptr);
   envp.push_back(nullptr);
-  if (posix_spawn(&pid_, args[0].c_str(), &fa, nullptr, argv.data(), envp.data()) != 0) pid_ = -1;
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  if (own_group) {
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+  }
+  if (posix_spawn(&pid_, args[0].c_str(), &fa, &attr, argv.data(), envp.data()) != 0) pid_ = -1;
+  if (own_group && pid_ > 0) group_ = pid_;
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&fa);
   ::close(out[1]);
   ::close(err[1]);
@@ -67,11 +75,14 @@ Process::Process(const std::vector<std::string>& args, const std::vector<std::st
   err_fd_ = err[0];
 }
 
+void Process::kill_all(int sig) {
+  if (group_ > 0) ::kill(-group_, sig);  // helpers may outlive the leader
+  else if (pid_ > 0) ::kill(pid_, sig);
+}
+
 Process::~Process() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-  }
+  kill_all(SIGKILL);
+  if (pid_ > 0) ::waitpid(pid_, nullptr, 0);
   if (out_fd_ >= 0) ::close(out_fd_);
   if (err_fd_ >= 0) ::close(err_fd_);
 }
@@ -120,7 +131,7 @@ int Process::wait(Duration timeout) {
   int st = 0;
   while (::waitpid(pid_, &st, WNOHANG) == 0) {
     if (now_ms() >= end) {
-      ::kill(pid_, SIGKILL);
+      kill_all(SIGKILL);
       ::waitpid(pid_, &st, 0);
       pid_ = -1;
       return status_ = -1;

@@ -20,7 +20,10 @@ const std::string& relay_binary();
 class Process {
  public:
   // Starts `args` (args[0] is the binary) with `env` added to the environment.
-  Process(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+  // With `own_group`, it leads a process group of its own, and every kill
+  // (timeout, destructor) goes to the whole group: for programs that start
+  // helpers of their own, like a browser.
+  Process(const std::vector<std::string>& args, const std::vector<std::string>& env = {}, bool own_group = false);
   ~Process();
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
@@ -38,7 +41,9 @@ class Process {
  private:
   bool pump(int timeout_ms);  // reads what is available; false at EOF on both
 
+  void kill_all(int sig);
   pid_t pid_ = -1;
+  pid_t group_ = -1;  // own process group, if any
   int out_fd_ = -1;
   int err_fd_ = -1;
   std::string out_, err_;
