@@ -100,6 +100,7 @@ void define(CLI::App& app, Parsers& p) {
   g.add_flag("--key-update", p.get.key_update, "initiate a key update once the handshake is confirmed");
   g.add_flag("--migrate", p.get.migrate, "move to a new local port once the handshake is confirmed");
   g.add_option("--version", p.get.version, "QUIC version: v1 or v2")->capture_default_str();
+  p.get.common.alpn = "h3";  // RFC 9114 is what servers and browsers speak; hq-interop on request
   add_common(g, p.get.common);
 
   p.demo_cmd = app.add_subcommand("demo", "loopback demo: server and client through tquic-relay, SHA-256 checked");

@@ -17,7 +17,7 @@ namespace tquic::apps {
 
 // Options every subcommand that speaks QUIC shares.
 struct CommonOptions {
-  std::vector<std::string> alpn = {"hq-interop"};
+  std::vector<std::string> alpn = {"h3"};
   std::string qlog_dir;       // created if missing; empty = no qlog
   std::string keylog_file;    // empty = $SSLKEYLOGFILE (if set)
   transport::CongestionControlAlgorithm cc = transport::CongestionControlAlgorithm::bbr3;

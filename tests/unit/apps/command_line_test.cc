@@ -56,6 +56,13 @@ TEST(CommandLine, GetWithEveryOption) {
   EXPECT_TRUE(std::filesystem::is_directory(d.sub("q"))) << "--qlog is created";
 }
 
+TEST(CommandLine, GetSpeaksHttp3UnlessToldOtherwise) {
+  const auto p = parse({"get", "--insecure", "https://localhost:4433/a"});
+  ASSERT_EQ(p.outcome, ParseOutcome::run) << p.message;
+  EXPECT_EQ(p.cmd.get.common.alpn, (std::vector<std::string>{"h3"}));
+  EXPECT_EQ(p.cmd.get.common.max_datagram_size, 1452);
+}
+
 TEST(CommandLine, GetErrors) {
   expect_error(parse({"get", "--ca", "/nonexistent/x.pem", "https://h/"}), "tquic get: --ca: cannot read '/nonexistent/x.pem' (No such file or directory); pass a PEM CA file or --insecure", "");
   expect_error(parse({"get"}), "tquic get: no URL given", "https://");
