@@ -250,7 +250,8 @@ TransferSummary GetApp::summary(io::EngineKind engine, transport::CongestionCont
     s.files_failed += d.state() != DownloadState::done;
   }
   s.bytes = bytes_;
-  s.elapsed = ended_ - started_;
+  // A run that failed before it ended (an I/O error) has no end time.
+  s.elapsed = ended_ > started_ ? ended_ - started_ : Duration::zero();
   s.stats = stats_;
   s.cipher_suite = cipher_suite_;
   s.version = version_;

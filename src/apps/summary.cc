@@ -58,6 +58,7 @@ std::string cipher_suite_name(std::uint16_t id) {
 }
 
 std::string quic_version_name(std::uint32_t version) {
+  if (version == 0) return "-";  // no connection got that far
   if (version == wire::kQuicVersion1) return "v1";
   if (version == wire::kQuicVersion2) return "v2";
   char buf[16];

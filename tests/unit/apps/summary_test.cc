@@ -23,6 +23,7 @@ TEST(Summary, Units) {
   EXPECT_EQ(cipher_suite_name(crypto::kTlsChacha20Poly1305Sha256), "TLS_CHACHA20_POLY1305_SHA256");
   EXPECT_EQ(cipher_suite_name(0x1399), "0x1399");
   EXPECT_EQ(quic_version_name(wire::kQuicVersion2), "v2");
+  EXPECT_EQ(quic_version_name(0), "-");  // no connection got that far
 }
 
 TEST(Summary, OneLineWithEverythingAsked) {
