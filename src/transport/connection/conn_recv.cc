@@ -118,8 +118,11 @@ PacketResult on_unprotected_packet(ConnectionState& s, const wire::PacketHeader&
   return PacketResult::dropped;
 }
 
+// `credit`: the datagram's bytes not yet counted for anti-amplification
+// (RFC 9000 §8.1 counts whole datagrams, padding and packets that cannot
+// be processed included); the first packet that finds its path takes it.
 Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader& h, MutByteSpan packet,
-                                    const PathTuple& tuple, EcnMark ecn, Timestamp now) {
+                                    const PathTuple& tuple, EcnMark ecn, Timestamp now, std::size_t& credit) {
   if (h.type == wire::PacketType::retry || h.type == wire::PacketType::version_negotiation)
     return on_unprotected_packet(s, h, packet, now);
   Opened o;
@@ -138,7 +141,10 @@ Result<PacketResult> process_packet(ConnectionState& s, const wire::PacketHeader
     return PacketResult::dropped;
   }
   PathState* path = path_for_packet(s, tuple, o.level, now);
-  if (path) path->bytes_received += packet.size();  // anti-amplification credit (RFC 9000 §8.1)
+  if (path) {
+    path->bytes_received += credit;  // anti-amplification credit (RFC 9000 §8.1)
+    credit = 0;
+  }
   if (s.qlog) qlog_packet_received(s, h, o.packet, o.level, packet.size(), now);
   FrameContext ctx{o.level, space_of(o.level), path, now, pn};
   if (!h.is_long_header()) ctx.dcid_sequence = local_cid_sequence(s, h.dcid);
@@ -170,6 +176,7 @@ bool dcid_is_ours(const ConnectionState& s, const wire::PacketHeader& h) {
 void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, EcnMark ecn, Timestamp now) {
   s.stats.bytes_received += d.size();
   std::size_t offset = 0;
+  std::size_t credit = d.size();
   bool any = false;
   while (offset < d.size() && s.phase != ConnPhase::closed && s.phase != ConnPhase::draining) {
     auto h = wire::parse_packet_header(d.subspan(offset), s.initial_scid.size());
@@ -188,7 +195,7 @@ void handle_datagram(ConnectionState& s, MutByteSpan d, const PathTuple& tuple, 
     const bool ours = h->type == wire::PacketType::version_negotiation ||
                       h->type == wire::PacketType::retry || dcid_is_ours(s, *h);
     if (!ours && s.qlog) qlog_packet_dropped(s, &*h, packet.size(), "connection_unknown", now);
-    auto r = ours ? process_packet(s, *h, packet, tuple, ecn, now) : Result<PacketResult>(PacketResult::dropped);
+    auto r = ours ? process_packet(s, *h, packet, tuple, ecn, now, credit) : Result<PacketResult>(PacketResult::dropped);
     if (!r) {
       close_with_error(s, r.error(), now);
       return;
