@@ -65,13 +65,7 @@ int run_get(const GetOptions& o) {
   SessionState resume;
   if (!load_resumption(o, resume, err)) return setup_failure("get", err);
 
-  ClientTlsParams tp;
-  tp.insecure = o.insecure;
-  tp.ca_file = o.ca_file;
-  tp.alpn = o.common.alpn;
-  tp.cipher_priority = o.common.cipher_priority;
-  tp.key_log = keylog.get();
-  auto tls = make_client_tls(tp, err);
+  auto tls = make_client_tls(client_tls_params(o.common, o.insecure, o.ca_file, keylog.get()), err);
   if (!tls) return setup_failure("get", err);
   std::unique_ptr<runtime::QlogDirectory> qlog;  // outlives the node and its connection
   if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("get", err);

@@ -48,12 +48,7 @@ int run_perf_server(const PerfServerOptions& o) {
   std::string err;
   std::unique_ptr<runtime::KeyLogFile> keylog;
   if (!open_key_log(o.common.keylog_file, keylog, err)) return setup_failure("perf server", err);
-  ServerTlsParams tp;
-  tp.cert_file = o.cert_file;
-  tp.key_file = o.key_file;
-  tp.alpn = o.common.alpn;
-  tp.cipher_priority = o.common.cipher_priority;
-  tp.key_log = keylog.get();
+  ServerTlsParams tp = server_tls_params(o.common, o.cert_file, o.key_file, keylog.get());
   tp.ip_addresses = {std::string("\x7f\x00\x00\x01", 4), std::string(15, '\0') + '\x01'};
   ServerTls tls;
   if (!make_server_tls(tp, tls, err)) return setup_failure("perf server", err);
@@ -92,13 +87,7 @@ int run_perf_client(const PerfClientOptions& o) {
   plan.options = o;
   if (!resolve_host(o.server, plan.server, err)) return setup_failure("perf client", err);
   plan.server_name = is_ip_literal(o.server.host) ? "localhost" : o.server.host;
-  ClientTlsParams tp;
-  tp.insecure = o.insecure;
-  tp.ca_file = o.ca_file;
-  tp.alpn = o.common.alpn;
-  tp.cipher_priority = o.common.cipher_priority;
-  tp.key_log = keylog.get();
-  auto tls = make_client_tls(tp, err);
+  auto tls = make_client_tls(client_tls_params(o.common, o.insecure, o.ca_file, keylog.get()), err);
   if (!tls) return setup_failure("perf client", err);
   std::unique_ptr<runtime::QlogDirectory> qlog;
   if (!open_qlog(o.common.qlog_dir, qlog, err)) return setup_failure("perf client", err);

@@ -65,12 +65,7 @@ int run_serve(const ServeOptions& o) {
   std::string err;
   std::unique_ptr<runtime::KeyLogFile> keylog;
   if (!open_key_log(o.common.keylog_file, keylog, err)) return setup_failure("serve", err);
-  ServerTlsParams tp;
-  tp.cert_file = o.cert_file;
-  tp.key_file = o.key_file;
-  tp.alpn = o.common.alpn;
-  tp.cipher_priority = o.common.cipher_priority;
-  tp.key_log = keylog.get();
+  ServerTlsParams tp = server_tls_params(o.common, o.cert_file, o.key_file, keylog.get());
   self_signed_names(o, tp);
   ServerTls tls;
   if (!make_server_tls(tp, tls, err)) return setup_failure("serve", err);

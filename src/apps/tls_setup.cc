@@ -58,4 +58,26 @@ std::unique_ptr<crypto::TlsContext> make_client_tls(const ClientTlsParams& p, st
   return crypto::TlsContext::make_client(o, error);
 }
 
+ServerTlsParams server_tls_params(const CommonOptions& common, const std::string& cert_file,
+                                  const std::string& key_file, crypto::KeyLogSink* key_log) {
+  ServerTlsParams p;
+  p.cert_file = cert_file;
+  p.key_file = key_file;
+  p.alpn = common.alpn;
+  p.cipher_priority = common.cipher_priority;
+  p.key_log = key_log;
+  return p;
+}
+
+ClientTlsParams client_tls_params(const CommonOptions& common, bool insecure, const std::string& ca_file,
+                                  crypto::KeyLogSink* key_log) {
+  ClientTlsParams p;
+  p.insecure = insecure;
+  p.ca_file = ca_file;
+  p.alpn = common.alpn;
+  p.cipher_priority = common.cipher_priority;
+  p.key_log = key_log;
+  return p;
+}
+
 }  // namespace tquic::apps

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/options.h"
 #include "crypto/tls/key_log.h"
 #include "crypto/tls/tls_context.h"
 
@@ -31,6 +32,11 @@ struct ServerTls {
 
 bool make_server_tls(const ServerTlsParams& params, ServerTls& out, std::string& error);
 
+// The parameters every server command shares: certificate files (both
+// empty: self-signed), ALPN list and ciphers from the common options.
+ServerTlsParams server_tls_params(const CommonOptions& common, const std::string& cert_file,
+                                  const std::string& key_file, crypto::KeyLogSink* key_log);
+
 struct ClientTlsParams {
   bool insecure = false;
   std::string ca_file;    // empty: system trust anchors (unless insecure)
@@ -41,5 +47,9 @@ struct ClientTlsParams {
 };
 
 std::unique_ptr<crypto::TlsContext> make_client_tls(const ClientTlsParams& params, std::string& error);
+
+// The parameters every client command shares.
+ClientTlsParams client_tls_params(const CommonOptions& common, bool insecure, const std::string& ca_file,
+                                  crypto::KeyLogSink* key_log);
 
 }  // namespace tquic::apps
