@@ -35,6 +35,17 @@ bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::stri
   return out.qlog_dir.empty() || ensure_directory("--qlog", out.qlog_dir, error);
 }
 
+bool check_cert_and_key(const std::string& cert, const std::string& key, std::string& error) {
+  if (cert.empty() != key.empty()) {
+    error = cert.empty() ? "--key needs --cert: give both PEM files, or neither for a self-signed certificate"
+                         : "--cert needs --key: give both PEM files, or neither for a self-signed certificate";
+    return false;
+  }
+  return cert.empty() ||
+         (check_readable_file("--cert", cert, "pass a PEM certificate chain file", error) &&
+          check_readable_file("--key", key, "pass the PEM private key of --cert", error));
+}
+
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error) {
   out = ServeOptions{};
   if (!build_common(raw.common, out.common, error)) return false;
@@ -49,15 +60,7 @@ bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& er
   }
   if (!check_directory("--root", raw.root, "pass the directory whose files are served", error)) return false;
   out.root = raw.root;
-  if (raw.cert.empty() != raw.key.empty()) {
-    error = raw.cert.empty() ? "--key needs --cert: give both PEM files, or neither for a self-signed certificate"
-                             : "--cert needs --key: give both PEM files, or neither for a self-signed certificate";
-    return false;
-  }
-  if (!raw.cert.empty() &&
-      (!check_readable_file("--cert", raw.cert, "pass a PEM certificate chain file", error) ||
-       !check_readable_file("--key", raw.key, "pass the PEM private key of --cert", error)))
-    return false;
+  if (!check_cert_and_key(raw.cert, raw.key, error)) return false;
   out.cert_file = raw.cert;
   out.key_file = raw.key;
   out.retry = raw.retry;

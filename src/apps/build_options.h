@@ -14,6 +14,9 @@ namespace tquic::apps {
 // --ciphers, --keylog, --qlog (the directory is created).
 bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::string& error);
 
+// --cert and --key: both or neither (self-signed), and both readable.
+bool check_cert_and_key(const std::string& cert, const std::string& key, std::string& error);
+
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error);
 bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error);
 bool build_demo_options(const RawDemo& raw, DemoOptions& out, std::string& error);

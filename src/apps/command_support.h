@@ -30,4 +30,11 @@ bool open_qlog(const std::string& dir, std::unique_ptr<runtime::QlogDirectory>& 
 // "engine uring" / "engine mmsg (io_uring unavailable: ...)".
 std::string engine_description(const runtime::UdpNode& node);
 
+// 0.0.0.0 or ::, a wildcard bind.
+inline bool is_unspecified(const NetAddress& a) {
+  for (std::size_t i = 0; i < a.ip_size(); ++i)
+    if (a.ip[i] != 0) return false;
+  return true;
+}
+
 }  // namespace tquic::apps

@@ -15,12 +15,6 @@
 namespace tquic::apps {
 namespace {
 
-bool is_unspecified(const NetAddress& a) {
-  for (std::size_t i = 0; i < a.ip_size(); ++i)
-    if (a.ip[i] != 0) return false;
-  return true;
-}
-
 // How long an interrupted client waits for the servers' STATS.
 constexpr Duration kStatsGrace = 1s;
 

@@ -119,15 +119,7 @@ bool build_perf_server_options(const RawPerfServer& raw, PerfServerOptions& out,
     return false;
   }
   if (!parse_listen_address("--listen", raw.listen, out.listen, error)) return false;
-  if (raw.cert.empty() != raw.key.empty()) {
-    error = raw.cert.empty() ? "--key needs --cert: give both PEM files, or neither for a self-signed certificate"
-                             : "--cert needs --key: give both PEM files, or neither for a self-signed certificate";
-    return false;
-  }
-  if (!raw.cert.empty() &&
-      (!check_readable_file("--cert", raw.cert, "pass a PEM certificate chain file", error) ||
-       !check_readable_file("--key", raw.key, "pass the PEM private key of --cert", error)))
-    return false;
+  if (!check_cert_and_key(raw.cert, raw.key, error)) return false;
   out.cert_file = raw.cert;
   out.key_file = raw.key;
   out.json = raw.json;

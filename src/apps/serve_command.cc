@@ -17,12 +17,6 @@
 namespace tquic::apps {
 namespace {
 
-bool is_unspecified(const NetAddress& a) {
-  for (std::size_t i = 0; i < a.ip_size(); ++i)
-    if (a.ip[i] != 0) return false;
-  return true;
-}
-
 // Names a self-signed certificate covers: localhost, the loopback
 // addresses, and the listen address when it is a specific one.
 void self_signed_names(const ServeOptions& o, ServerTlsParams& p) {
