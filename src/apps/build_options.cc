@@ -46,6 +46,14 @@ bool check_cert_and_key(const std::string& cert, const std::string& key, std::st
           check_readable_file("--key", key, "pass the PEM private key of --cert", error));
 }
 
+bool check_verification(bool insecure, const std::string& ca, std::string& error) {
+  if (insecure && !ca.empty()) {
+    error = "--insecure and --ca contradict each other: verify with --ca FILE, or skip verification with --insecure";
+    return false;
+  }
+  return ca.empty() || check_readable_file("--ca", ca, "pass a PEM CA file or --insecure", error);
+}
+
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error) {
   out = ServeOptions{};
   if (!build_common(raw.common, out.common, error)) return false;
@@ -84,12 +92,7 @@ bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error) {
     }
     out.urls.push_back(std::move(url));
   }
-  if (raw.insecure && !raw.ca.empty()) {
-    error = "--insecure and --ca contradict each other: verify with --ca FILE, or skip verification with --insecure";
-    return false;
-  }
-  if (!raw.ca.empty() && !check_readable_file("--ca", raw.ca, "pass a PEM CA file or --insecure", error))
-    return false;
+  if (!check_verification(raw.insecure, raw.ca, error)) return false;
   out.insecure = raw.insecure;
   out.ca_file = raw.ca;
   if (!raw.output.empty() && !ensure_directory("--output", raw.output, error)) return false;

@@ -17,6 +17,9 @@ bool build_transport_options(const RawCommon& raw, CommonOptions& out, std::stri
 // --cert and --key: both or neither (self-signed), and both readable.
 bool check_cert_and_key(const std::string& cert, const std::string& key, std::string& error);
 
+// --insecure and --ca: not both, and the CA file readable.
+bool check_verification(bool insecure, const std::string& ca, std::string& error);
+
 bool build_serve_options(const RawServe& raw, ServeOptions& out, std::string& error);
 bool build_get_options(const RawGet& raw, GetOptions& out, std::string& error);
 bool build_demo_options(const RawDemo& raw, DemoOptions& out, std::string& error);

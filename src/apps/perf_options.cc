@@ -144,12 +144,7 @@ bool build_perf_client_options(const RawPerfClient& raw, PerfClientOptions& out,
   }
   out.resume = raw.resume;
   if (!parse_seconds("--interval", raw.interval, true, out.interval, error)) return false;
-  if (raw.insecure && !raw.ca.empty()) {
-    error = "--insecure and --ca contradict each other: verify with --ca FILE, or skip verification with --insecure";
-    return false;
-  }
-  if (!raw.ca.empty() && !check_readable_file("--ca", raw.ca, "pass a PEM CA file or --insecure", error))
-    return false;
+  if (!check_verification(raw.insecure, raw.ca, error)) return false;
   out.insecure = raw.insecure;
   out.ca_file = raw.ca;
   out.json = raw.json;

@@ -4,25 +4,15 @@
 
 #include "apps/command_line.h"
 #include "apps_test_util.h"
+#include "command_line_test_util.h"
 #include "wire/version.h"
 
 namespace tquic::apps {
 namespace {
 
 using testing::TempDir;
-
-struct Parsed {
-  ParseOutcome outcome;
-  Command cmd;
-  std::string message;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "tquic");
-  Parsed p{};
-  p.outcome = parse_command_line(args, p.cmd, p.message);
-  return p;
-}
+using testing::parse;
+using testing::Parsed;
 
 // Usage errors are exactly one line, start with the command and name what to do.
 void expect_error(const Parsed& p, const std::string& starts_with, const std::string& contains) {

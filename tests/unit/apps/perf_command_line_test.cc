@@ -4,22 +4,13 @@
 
 #include "apps/command_line.h"
 #include "apps_test_util.h"
+#include "command_line_test_util.h"
 
 namespace tquic::apps {
 namespace {
 
-struct Parsed {
-  ParseOutcome outcome;
-  Command cmd;
-  std::string message;
-};
-
-Parsed parse(std::vector<std::string> args) {
-  args.insert(args.begin(), "tquic");
-  Parsed p{};
-  p.outcome = parse_command_line(args, p.cmd, p.message);
-  return p;
-}
+using testing::parse;
+using testing::Parsed;
 
 Parsed client(std::vector<std::string> args) {
   args.insert(args.begin(), {"perf", "client", "127.0.0.1:4433"});
